@@ -1,0 +1,217 @@
+/* report: findings to text (one line each, grep-friendly) or one JSON doc. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tacit/report.h"
+
+static const char *const status_names[] = {
+	"scanned", "cleaned", "clean", "skipped", "error"
+};
+
+void
+tacit_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putc('"', f);
+	while (*p != '\0') {
+		unsigned char c = *p;
+		size_t len = 0;
+
+		if (c == '"' || c == '\\') {
+			fprintf(f, "\\%c", c);
+			p++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			p++;
+			continue;
+		}
+		if (c < 0x80) {
+			putc(c, f);
+			p++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0 && c >= 0xc2)
+			len = 2;
+		else if ((c & 0xf0) == 0xe0)
+			len = 3;
+		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
+			len = 4;
+		for (size_t k = 1; k < len; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				len = 0;
+		if (len == 0) {
+			fputs("\\ufffd", f);    /* not UTF-8: say so */
+			p++;
+			continue;
+		}
+		fwrite(p, 1, len, f);
+		p += len;
+	}
+	putc('"', f);
+}
+
+/* Paths in text output: no control characters reach the terminal. */
+static void
+text_path(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		putc(c < 0x20 || c == 0x7f ? '?' : c, f);
+	}
+}
+
+void
+tacit_report_begin(struct tacit_report *r, FILE *out,
+    enum tacit_report_format format, const char *tool)
+{
+	memset(r, 0, sizeof(*r));
+	r->out = out;
+	r->format = format;
+	r->tool = tool;
+	r->fail_on = TACIT_SEV_MEDIUM;
+	r->max_severity = -1;
+	if (format == TACIT_REPORT_JSON)
+		fprintf(out, "{\"tool\":\"%s\",\"version\":1,\"files\":[",
+		    tool);
+}
+
+static void
+count(struct tacit_report *r, const struct tacit_items *items)
+{
+	for (size_t i = 0; items != NULL && i < items->n; i++) {
+		const struct tacit_rule *rule = items->v[i].rule;
+
+		r->findings++;
+		if ((int)rule->severity > r->max_severity)
+			r->max_severity = (int)rule->severity;
+		if (rule->severity >= r->fail_on)
+			r->at_fail_on++;
+	}
+	/* Items past the cap are unknown: count them at the bar. */
+	if (items != NULL && items->dropped > 0) {
+		r->findings += items->dropped;
+		r->at_fail_on += items->dropped;
+	}
+}
+
+static void
+json_file(struct tacit_report *r, const char *path, const char *format,
+    const struct tacit_items *items, enum tacit_file_status status,
+    const char *error)
+{
+	FILE *f = r->out;
+
+	fputs(r->files > 1 ? ",\n{" : "\n{", f);
+	fputs("\"path\":", f);
+	tacit_json_string(f, path);
+	fputs(",\"format\":", f);
+	if (format != NULL)
+		tacit_json_string(f, format);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"status\":\"%s\",\"error\":", status_names[status]);
+	if (error != NULL)
+		tacit_json_string(f, error);
+	else
+		fputs("null", f);
+	fputs(",\"findings\":[", f);
+	for (size_t i = 0; items != NULL && i < items->n; i++) {
+		const struct tacit_item *it = &items->v[i];
+
+		fputs(i ? ",{\"container\":" : "{\"container\":", f);
+		tacit_json_string(f, it->container);
+		fputs(",\"field\":", f);
+		tacit_json_string(f, it->field);
+		fputs(",\"rule\":", f);
+		tacit_json_string(f, it->rule->id);
+		fprintf(f, ",\"severity\":\"%s\",\"kept\":%s",
+		    tacit_severity_name(it->rule->severity),
+		    it->rule->keep ? "true" : "false");
+		if (r->show_values) {
+			fputs(",\"value\":", f);
+			if (it->value != NULL)
+				tacit_json_string(f, it->value);
+			else
+				fputs("null", f);
+		}
+		putc('}', f);
+	}
+	fprintf(f, "],\"more\":%zu}", items != NULL ? items->dropped : 0);
+}
+
+static void
+text_file(struct tacit_report *r, const char *path,
+    const struct tacit_items *items, enum tacit_file_status status)
+{
+	FILE *f = r->out;
+
+	if (status == TACIT_FILE_ERROR)
+		return;         /* the tool says it on stderr */
+	if (status == TACIT_FILE_CLEANED || status == TACIT_FILE_CLEAN ||
+	    status == TACIT_FILE_SKIPPED) {
+		if (r->verbose) {
+			text_path(f, path);
+			fprintf(f, ": %s\n", status_names[status]);
+		}
+		return;
+	}
+	if (items->n == 0 && items->dropped == 0) {
+		text_path(f, path);
+		fputs(": clean\n", f);
+		return;
+	}
+	for (size_t i = 0; i < items->n; i++) {
+		const struct tacit_item *it = &items->v[i];
+
+		text_path(f, path);
+		fprintf(f, ": %-6s %-20s %s %s%s",
+		    tacit_severity_name(it->rule->severity), it->rule->id,
+		    it->container, it->field, it->rule->keep ? " (kept)" : "");
+		if (r->show_values && it->value != NULL)
+			fprintf(f, " = %s", it->value);
+		putc('\n', f);
+	}
+	if (items->dropped > 0) {
+		text_path(f, path);
+		fprintf(f, ": %zu more items not listed\n", items->dropped);
+	}
+}
+
+void
+tacit_report_file(struct tacit_report *r, const char *path,
+    const char *format, const struct tacit_items *items,
+    enum tacit_file_status status, const char *error)
+{
+	r->files++;
+	if (status == TACIT_FILE_ERROR)
+		r->errors++;
+	if (status == TACIT_FILE_SCANNED)
+		count(r, items);
+	if (r->format == TACIT_REPORT_JSON)
+		json_file(r, path, format, items, status, error);
+	else
+		text_file(r, path, items, status);
+}
+
+int
+tacit_report_end(struct tacit_report *r)
+{
+	if (r->format == TACIT_REPORT_JSON) {
+		fprintf(r->out, "\n],\"summary\":{\"files\":%zu,"
+		    "\"findings\":%zu,\"errors\":%zu,\"max_severity\":",
+		    r->files, r->findings, r->errors);
+		if (r->max_severity >= 0)
+			fprintf(r->out, "\"%s\"", tacit_severity_name(
+			    (enum tacit_severity)r->max_severity));
+		else
+			fputs("null", r->out);
+		fprintf(r->out, ",\"fail_on\":\"%s\",\"failed\":%s}}\n",
+		    tacit_severity_name(r->fail_on),
+		    r->at_fail_on > 0 ? "true" : "false");
+	}
+	return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
+}

@@ -1,0 +1,108 @@
+/* sanitise: detect, scan, clean and verify one input. */
+#include <string.h>
+
+#include "tacit/filetype.h"
+#include "tacit/sanitise.h"
+
+int
+tacit_sanitise_scan(const struct tacit_src *src,
+    const struct tacit_rules *rules, const struct tacit_engine **engine,
+    struct tacit_items *items, struct tacit_err *e)
+{
+	struct tacit_err sub = { "" };
+	int rc;
+
+	*engine = tacit_meta_detect(src);
+	if (*engine == NULL) {
+		char type[128];
+
+		tacit_filetype_describe(src, type, sizeof(type));
+		tacit_err_set(e, "unsupported file type: %s", type);
+		return TACIT_EUNSUPPORTED;
+	}
+	rc = (*engine)->scan(src, items, &sub);
+	if (rc == TACIT_EFORMAT)
+		tacit_err_set(e, "malformed %s: %s", (*engine)->name,
+		    sub.msg[0] ? sub.msg : "cannot parse");
+	else if (rc != TACIT_OK)
+		tacit_err_set(e, "%s", sub.msg[0] ? sub.msg : "cannot read");
+	if (rc == TACIT_OK)
+		tacit_rules_apply(rules, items);
+	return rc;
+}
+
+/* What the output must not hold: every item whose rule is not kept. */
+static int
+removable(const struct tacit_items *it, int strip_all)
+{
+	if (it->dropped > 0)
+		return 1;
+	for (size_t i = 0; i < it->n; i++)
+		if (strip_all || !it->v[i].rule->keep)
+			return 1;
+	return 0;
+}
+
+int
+tacit_sanitise_clean(const struct tacit_src *src,
+    const struct tacit_rules *rules, int strip_all, struct tacit_sink *out,
+    int verify_fd, int *changed, struct tacit_err *e)
+{
+	const struct tacit_engine *engine, *again;
+	struct tacit_clean_opts opts;
+	struct tacit_items items;
+	struct tacit_src check;
+	struct tacit_err sub = { "" };
+	int rc;
+
+	*changed = 0;
+	tacit_items_init(&items, 0);
+	rc = tacit_sanitise_scan(src, rules, &engine, &items, e);
+	if (rc != TACIT_OK)
+		goto out;
+	if (!removable(&items, strip_all))
+		goto out;       /* already clean: nothing to write */
+	tacit_items_free(&items);
+	tacit_rules_clean_opts(rules, strip_all, &opts);
+	rc = engine->clean(src, out, &opts, &sub);
+	if (rc == TACIT_OK)
+		rc = tacit_sink_flush(out);
+	if (rc != TACIT_OK) {
+		if (rc == TACIT_EIO || out->err == TACIT_EIO)
+			tacit_err_set(e, "write error: %s",
+			    strerror(out->saved_errno));
+		else
+			tacit_err_set(e, "cannot clean %s: %s", engine->name,
+			    sub.msg[0] ? sub.msg : "malformed");
+		goto out;
+	}
+	*changed = 1;
+	/* Verify before anything replaces the original. */
+	if (out->fd < 0)
+		tacit_src_mem(&check, out->mem, out->mem_len);
+	else if (tacit_src_fd(&check, verify_fd) != TACIT_OK) {
+		tacit_err_set(e, "cannot read back the output");
+		rc = TACIT_EIO;
+		goto out;
+	}
+	tacit_items_init(&items, 0);
+	rc = tacit_sanitise_scan(&check, rules, &again, &items, &sub);
+	if (rc != TACIT_OK || again != engine) {
+		tacit_err_set(e, "verification failed: the output does not "
+		    "parse (%s)", sub.msg);
+		rc = TACIT_EVERIFY;
+	} else if (removable(&items, strip_all)) {
+		size_t i;
+
+		for (i = 0; i < items.n; i++)
+			if (strip_all || !items.v[i].rule->keep)
+				break;
+		tacit_err_set(e, "verification failed: %s %s still present",
+		    i < items.n ? items.v[i].container : "metadata",
+		    i < items.n ? items.v[i].field : "");
+		rc = TACIT_EVERIFY;
+	}
+out:
+	tacit_items_free(&items);
+	return rc;
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install what building and testing tacit needs (Debian 12), when missing.
+PKGS="build-essential clang pkg-config libsodium-dev libexif-dev libmagic-dev
+libcurl4-openssl-dev libyaml-dev libcmocka-dev scdoc libimage-exiftool-perl
+imagemagick webp gifsicle strace"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing packages; run as root:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 2
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || exit 2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 2

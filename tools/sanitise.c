@@ -1,0 +1,541 @@
+/* tacit-sanitise: remove metadata from image files, or audit it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tacit/io.h"
+#include "tacit/meta.h"
+#include "tacit/report.h"
+#include "tacit/rules.h"
+#include "tacit/sanitise.h"
+
+#define PROG "tacit-sanitise"
+#define STDIN_NAME "(standard input)"
+/* Replacements wait for one shared syncfs in groups of this size. */
+#define BATCH_MAX 256
+
+static const char usage_text[] =
+"usage: tacit sanitise [-crv] [--check] [--json] [--show-values]\n"
+"                      [--fail-on SEVERITY] [--strip-all] [--rules FILE]\n"
+"                      [-o OUT] [FILE...]\n";
+
+static const char help_text[] =
+"Remove metadata from JPEG, PNG, WebP and GIF files without touching the\n"
+"image data, or audit it with --check.  With no FILE, or -, filter\n"
+"standard input to standard output; otherwise clean each FILE in place.\n"
+"\n"
+"  -c, --check             list the metadata found, change nothing\n"
+"      --json              write one JSON document (see the man page)\n"
+"      --show-values       also print the values (--check)\n"
+"  -f, --fail-on SEVERITY  exit 1 when a finding reaches SEVERITY:\n"
+"                          info, low, medium (default) or high\n"
+"      --strip-all         also remove Orientation and ICC profiles\n"
+"      --rules FILE        use FILE instead of the built-in rules\n"
+"  -o, --output OUT        write the cleaned file to OUT (one input)\n"
+"  -r, --recursive         descend into directories, never following\n"
+"                          symbolic links; skip unsupported files\n"
+"  -v, --verbose           say what happened to each file\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Exit status: 0 done or clean, 1 findings with --check, 2 error.\n";
+
+struct ctx {
+	struct tacit_rules *rules;
+	struct tacit_report rep;
+	struct tacit_batch *batch;
+	int check, strip_all, recursive, show_values;
+	const char *output;
+	int status;     /* worst exit status so far */
+};
+
+static void
+warn_file(struct ctx *c, const char *path, const char *action,
+    const char *msg)
+{
+	fprintf(stderr, PROG ": %s '%s': %s\n", action, path, msg);
+	c->status = 2;
+}
+
+static int
+flush_batch(struct ctx *c)
+{
+	struct tacit_err e = { "" };
+	size_t failed;
+
+	if (tacit_batch_len(c->batch) == 0)
+		return 0;
+	if (tacit_batch_commit(c->batch, &failed, &e) != TACIT_OK) {
+		fprintf(stderr, PROG ": %s", e.msg);
+		if (failed > 0)
+			fprintf(stderr, " (%zu file%s left unchanged)", failed,
+			    failed == 1 ? "" : "s");
+		fputc('\n', stderr);
+		c->status = 2;
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a stream (a pipe, a terminal) to its end into a file. */
+static int
+copy_stream(int from, int to)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (tacit_write_all(to, buf, (size_t)n) != TACIT_OK)
+			return -1;
+	}
+	return 0;
+}
+
+/* Copy a whole regular file, from its start, to a descriptor. */
+static int
+copy_fd(int from, int to)
+{
+	struct tacit_src src;
+	struct tacit_sink k;
+	int rc;
+
+	if (tacit_src_fd(&src, from) != TACIT_OK)
+		return TACIT_EIO;
+	if (tacit_sink_init_fd(&k, to) != TACIT_OK)
+		return TACIT_ENOMEM;
+	rc = tacit_sink_copy(&k, &src, 0, src.size);
+	if (rc == TACIT_OK)
+		rc = tacit_sink_flush(&k);
+	tacit_sink_free(&k);
+	return rc;
+}
+
+/* An unnamed temporary file for stdin and non-regular outputs. */
+static int
+anon_tmp(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd == -1 && (errno == EISDIR || errno == EOPNOTSUPP)) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/.tacit-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd != -1)
+			unlink(path);
+	}
+	return fd;
+}
+
+/*
+ * Clean src and write the result to out_fd, which may be a terminal, a
+ * pipe or a device: the output is made and verified in a temporary file
+ * first, so nothing unverified is ever written there.
+ */
+static void
+clean_to_fd(struct ctx *c, const struct tacit_src *src, int src_fd,
+    const char *name, int out_fd, const char *out_name)
+{
+	struct tacit_err e = { "" };
+	struct tacit_sink k;
+	int tmp, rc, changed = 0;
+
+	tmp = anon_tmp();
+	if (tmp == -1) {
+		warn_file(c, name, "cannot clean", strerror(errno));
+		return;
+	}
+	if (tacit_sink_init_fd(&k, tmp) != TACIT_OK) {
+		close(tmp);
+		warn_file(c, name, "cannot clean", "out of memory");
+		return;
+	}
+	rc = tacit_sanitise_clean(src, c->rules, c->strip_all, &k, tmp,
+	    &changed, &e);
+	tacit_sink_free(&k);
+	if (rc != TACIT_OK) {
+		warn_file(c, name, "cannot clean", e.msg);
+		close(tmp);
+		return;
+	}
+	rc = copy_fd(changed ? tmp : src_fd, out_fd);
+	close(tmp);
+	if (rc != TACIT_OK) {
+		warn_file(c, out_name, "cannot write", strerror(errno));
+		return;
+	}
+	tacit_report_file(&c->rep, name, NULL, NULL,
+	    changed ? TACIT_FILE_CLEANED : TACIT_FILE_CLEAN, NULL);
+}
+
+/* Clean src into a temp file beside dest, queued for the batch rename. */
+static void
+clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
+    const char *dest, const struct stat *st, int in_place)
+{
+	struct tacit_err e = { "" };
+	struct tacit_replace *r;
+	struct tacit_sink k;
+	int rc, changed = 0;
+
+	if (tacit_replace_open(&r, dest, st, &e) != TACIT_OK) {
+		warn_file(c, name, "cannot clean", e.msg);
+		return;
+	}
+	if (tacit_sink_init_fd(&k, tacit_replace_fd(r)) != TACIT_OK) {
+		tacit_replace_abort(&r);
+		warn_file(c, name, "cannot clean", "out of memory");
+		return;
+	}
+	rc = tacit_sanitise_clean(src, c->rules, c->strip_all, &k,
+	    tacit_replace_fd(r), &changed, &e);
+	tacit_sink_free(&k);
+	if (rc == TACIT_OK && !changed && in_place) {
+		tacit_replace_abort(&r);        /* clean already: no write */
+		tacit_report_file(&c->rep, name, NULL, NULL, TACIT_FILE_CLEAN,
+		    NULL);
+		return;
+	}
+	if (rc == TACIT_OK && !changed)
+		rc = copy_fd(src->fd, tacit_replace_fd(r)) == TACIT_OK ?
+		    TACIT_OK : (tacit_err_set(&e, "write error: %s",
+		    strerror(errno)), TACIT_EIO);
+	if (rc == TACIT_OK)
+		rc = tacit_replace_finish(r, &e);
+	if (rc != TACIT_OK) {
+		tacit_replace_abort(&r);
+		warn_file(c, name, "cannot clean", e.msg);
+		return;
+	}
+	if (tacit_batch_add(c->batch, r, &e) != TACIT_OK) {
+		warn_file(c, name, "cannot clean", e.msg);
+		return;
+	}
+	tacit_report_file(&c->rep, name, NULL, NULL,
+	    changed ? TACIT_FILE_CLEANED : TACIT_FILE_CLEAN, NULL);
+	if (tacit_batch_len(c->batch) >= BATCH_MAX)
+		flush_batch(c);
+}
+
+/*
+ * Clean in place, or to -o OUT: a regular (or new) file is replaced
+ * atomically; a device or a pipe (OUT "-", /dev/stdout) is written only
+ * after the output is verified.
+ */
+static void
+clean_output(struct ctx *c, const struct tacit_src *src, int src_fd,
+    const char *name, const char *out, const struct stat *st)
+{
+	char *real = NULL;
+	struct stat ost;
+	int in_place = c->output == NULL;
+
+	if (strcmp(out, "-") == 0) {
+		clean_to_fd(c, src, src_fd, name, STDOUT_FILENO,
+		    "standard output");
+		return;
+	}
+	if (!in_place && stat(out, &ost) == 0 && !S_ISREG(ost.st_mode)) {
+		int fd;
+
+		if (S_ISDIR(ost.st_mode)) {
+			warn_file(c, out, "cannot write", "Is a directory");
+			return;
+		}
+		fd = open(out, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd == -1) {
+			warn_file(c, out, "cannot open", strerror(errno));
+			return;
+		}
+		clean_to_fd(c, src, src_fd, name, fd, out);
+		if (close(fd) == -1 && c->status != 2)
+			warn_file(c, out, "cannot write", strerror(errno));
+		return;
+	}
+	/* Through a symbolic link, replace its target, keep the link. */
+	if (in_place && (real = realpath(out, NULL)) == NULL) {
+		warn_file(c, name, "cannot clean", strerror(errno));
+		return;
+	}
+	clean_to_path(c, src, name, real ? real : out, st, in_place);
+	free(real);
+}
+
+static void
+check_src(struct ctx *c, const struct tacit_src *src, const char *name,
+    int quiet_unsupported)
+{
+	const struct tacit_engine *engine = NULL;
+	struct tacit_items items;
+	struct tacit_err e = { "" };
+	int rc;
+
+	tacit_items_init(&items, c->show_values);
+	rc = tacit_sanitise_scan(src, c->rules, &engine, &items, &e);
+	if (rc == TACIT_EUNSUPPORTED && quiet_unsupported) {
+		tacit_report_file(&c->rep, name, NULL, NULL,
+		    TACIT_FILE_SKIPPED, e.msg);
+	} else if (rc != TACIT_OK) {
+		fprintf(stderr, PROG ": cannot check '%s': %s\n", name, e.msg);
+		c->status = 2;
+		tacit_report_file(&c->rep, name, engine ? engine->name : NULL,
+		    NULL, TACIT_FILE_ERROR, e.msg);
+	} else {
+		tacit_report_file(&c->rep, name, engine->name, &items,
+		    TACIT_FILE_SCANNED, NULL);
+	}
+	tacit_items_free(&items);
+}
+
+/* One regular file (or stdin) found on the command line or by -r. */
+static void
+do_file(struct ctx *c, const char *path, int from_walk)
+{
+	struct tacit_src src;
+	struct stat st;
+	int fd, is_stdin = strcmp(path, "-") == 0 && !from_walk;
+	const char *name = is_stdin ? STDIN_NAME : path;
+
+	if (is_stdin) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    (from_walk ? O_NOFOLLOW : 0));
+		if (fd == -1) {
+			warn_file(c, path, "cannot open", strerror(errno));
+			return;
+		}
+	}
+	if (fstat(fd, &st) == -1) {
+		warn_file(c, name, "cannot read", strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		warn_file(c, name, "cannot read", "Is a directory (use -r)");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* A pipe or stdin: spool to a file for random access. */
+		int tmp;
+
+		if (!is_stdin) {
+			warn_file(c, name, "cannot read",
+			    "not a regular file");
+			goto out;
+		}
+		tmp = anon_tmp();
+		if (tmp == -1 || copy_stream(fd, tmp) != 0) {
+			warn_file(c, name, "cannot read", strerror(errno));
+			if (tmp != -1)
+				close(tmp);
+			goto out;
+		}
+		fd = tmp;
+	}
+	if (tacit_src_fd(&src, fd) != TACIT_OK) {
+		warn_file(c, name, "cannot read", strerror(errno));
+		goto out;
+	}
+	if (c->check)
+		check_src(c, &src, name, from_walk);
+	else if (from_walk && tacit_meta_detect(&src) == NULL)
+		tacit_report_file(&c->rep, name, NULL, NULL,
+		    TACIT_FILE_SKIPPED, NULL);
+	else if (is_stdin && c->output == NULL)
+		clean_to_fd(c, &src, fd, name, STDOUT_FILENO, "standard output");
+	else
+		clean_output(c, &src, fd, name, c->output ? c->output : path,
+		    &st);
+out:
+	if (fd != STDIN_FILENO)
+		close(fd);
+}
+
+static struct ctx *walk_ctx;
+
+static int
+walk_entry(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	switch (type) {
+	case FTW_F:
+		if (S_ISREG(st->st_mode))
+			do_file(walk_ctx, path, 1);
+		break;
+	case FTW_DNR:
+		warn_file(walk_ctx, path, "cannot read", strerror(errno));
+		break;
+	case FTW_NS:
+		warn_file(walk_ctx, path, "cannot stat", strerror(errno));
+		break;
+	default:
+		break;  /* directories, and symbolic links never followed */
+	}
+	return 0;
+}
+
+static void
+do_arg(struct ctx *c, const char *path)
+{
+	struct stat st;
+
+	if (c->recursive && strcmp(path, "-") != 0 && lstat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
+		walk_ctx = c;
+		if (nftw(path, walk_entry, 32, FTW_PHYS) == -1)
+			warn_file(c, path, "cannot walk", strerror(errno));
+		return;
+	}
+	do_file(c, path, 0);
+}
+
+static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "show-values", no_argument, NULL, 'S' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "strip-all", no_argument, NULL, 'A' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctx c;
+	struct tacit_err e = { "" };
+	const char *rules_file = NULL;
+	int opt, json = 0, verbose = 0, fail_on = TACIT_SEV_MEDIUM, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((opt = getopt_long(argc, argv, "cf:o:rvhV", longopts,
+	    NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			c.check = 1;
+			break;
+		case 'J':
+			json = 1;
+			break;
+		case 'S':
+			c.show_values = 1;
+			break;
+		case 'f':
+			fail_on = tacit_severity_parse(optarg);
+			if (fail_on < 0) {
+				fprintf(stderr, PROG ": invalid severity '%s' "
+				    "(info, low, medium, high)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'A':
+			c.strip_all = 1;
+			break;
+		case 'R':
+			rules_file = optarg;
+			break;
+		case 'o':
+			c.output = optarg;
+			break;
+		case 'r':
+			c.recursive = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputc('\n', stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : 2;
+		case 'V':
+			puts("tacit " TACIT_VERSION);
+			return fclose(stdout) == 0 ? 0 : 2;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (c.output != NULL && (c.check || argc > 1 || c.recursive)) {
+		fprintf(stderr, PROG ": -o takes exactly one input and no "
+		    "--check or -r\n");
+		usage();
+	}
+	if (!c.check && c.show_values) {
+		fprintf(stderr, PROG ": --show-values needs --check\n");
+		usage();
+	}
+	if (!c.check && argc > 1)
+		for (int i = 0; i < argc; i++)
+			if (strcmp(argv[i], "-") == 0) {
+				fprintf(stderr, PROG ": '-' (standard input) "
+				    "cannot be cleaned with other files\n");
+				usage();
+			}
+	rc = rules_file ? tacit_rules_load_file(&c.rules, rules_file, &e) :
+	    tacit_rules_default(&c.rules, &e);
+	if (rc != TACIT_OK) {
+		fprintf(stderr, PROG ": cannot load rules: %s\n",
+		    e.msg[0] ? e.msg : "out of memory");
+		return 2;
+	}
+	c.batch = tacit_batch_new();
+	if (c.batch == NULL) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 2;
+	}
+	/* Cleaned data goes to stdout in filter mode: reports go to stderr. */
+	tacit_report_begin(&c.rep, (c.check || c.output != NULL || argc > 0)
+	    && !(argc == 1 && strcmp(argv[0], "-") == 0 && !c.check) ?
+	    stdout : stderr, json ? TACIT_REPORT_JSON : TACIT_REPORT_TEXT,
+	    PROG);
+	c.rep.fail_on = (enum tacit_severity)fail_on;
+	c.rep.show_values = c.show_values;
+	c.rep.verbose = verbose;
+	if (argc == 0)
+		do_arg(&c, "-");
+	for (int i = 0; i < argc; i++)
+		do_arg(&c, argv[i]);
+	flush_batch(&c);
+	tacit_batch_free(&c.batch);
+	tacit_rules_free(&c.rules);
+	if (tacit_report_end(&c.rep) != 0 || fclose(stdout) != 0) {
+		fprintf(stderr, PROG ": cannot write output: %s\n",
+		    strerror(errno));
+		return 2;
+	}
+	if (c.status == 0 && c.check && c.rep.at_fail_on > 0)
+		c.status = 1;
+	return c.status;
+}
