@@ -410,11 +410,17 @@ tacit_batch_add(struct tacit_batch *b, struct tacit_replace *r,
 	return TACIT_OK;
 }
 
-/* Open and sync a path's file system or directory; 0 or -1 with errno. */
+/* Batches this small fsync each file rather than syncfs. */
+#define FSYNC_EACH_MAX 2
+
+/*
+ * Sync a directory or file (fsync), or the file system holding a
+ * directory (syncfs); 0, or -1 with errno set.
+ */
 static int
 sync_path(const char *path, int whole_fs)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	int rc, saved;
 
 	if (fd == -1)
@@ -452,14 +458,18 @@ tacit_batch_commit(struct tacit_batch *b, size_t *failed, struct tacit_err *e)
 
 	*failed = 0;
 	/*
-	 * Data reaches the disk before any rename: one syncfs per file
-	 * system costs far less than one fsync per file.
+	 * Data reaches the disk before any rename.  One syncfs per file
+	 * system costs far less than one fsync per file, except for a file
+	 * or two, when syncfs would flush everything else pending too.
 	 */
 	for (i = 0; i < b->n; i++) {
-		if (seen_dev(b->v, i))
+		int whole = b->n > FSYNC_EACH_MAX;
+		const char *what = whole ? b->v[i]->dir : b->v[i]->tmp;
+
+		if (whole && seen_dev(b->v, i))
 			continue;
-		if (sync_path(b->v[i]->dir, 1) == -1) {
-			tacit_err_set(e, "cannot sync '%s': %s", b->v[i]->dir,
+		if (sync_path(what, whole) == -1) {
+			tacit_err_set(e, "cannot sync '%s': %s", what,
 			    strerror(errno));
 			rc = TACIT_EIO;
 			break;
