@@ -410,8 +410,8 @@ tacit_batch_add(struct tacit_batch *b, struct tacit_replace *r,
 	return TACIT_OK;
 }
 
-/* Batches this small fsync each file rather than syncfs. */
-#define FSYNC_EACH_MAX 2
+/* A batch this small fsyncs its files rather than the file system. */
+#define FSYNC_EACH_MAX 1
 
 /*
  * Sync a directory or file (fsync), or the file system holding a
@@ -459,8 +459,8 @@ tacit_batch_commit(struct tacit_batch *b, size_t *failed, struct tacit_err *e)
 	*failed = 0;
 	/*
 	 * Data reaches the disk before any rename.  One syncfs per file
-	 * system costs far less than one fsync per file, except for a file
-	 * or two, when syncfs would flush everything else pending too.
+	 * system costs far less than one fsync per file, except for a
+	 * single file, when syncfs would flush everything else pending too.
 	 */
 	for (i = 0; i < b->n; i++) {
 		int whole = b->n > FSYNC_EACH_MAX;
