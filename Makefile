@@ -126,7 +126,7 @@ bench: all
 	@sh bench/sanitise
 
 format-check:
-	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c
+	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c tests/unit/*.c
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \

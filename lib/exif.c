@@ -33,7 +33,8 @@ exif_load(const unsigned char *tiff, size_t len)
 		 * tags it does not know nor add the ones the spec wants.
 		 */
 		exif_data_unset_option(d, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
-		exif_data_unset_option(d, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+		exif_data_unset_option(d,
+		    EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
 		exif_data_load_data(d, buf,
 		    (unsigned int)(len + sizeof(exif_header)));
 	}
@@ -41,13 +42,12 @@ exif_load(const unsigned char *tiff, size_t len)
 	return d;
 }
 
-static const char *const ifd_names[EXIF_IFD_COUNT] = {
-	"IFD0", "IFD1", "ExifIFD", "GPS", "InteropIFD"
-};
+static const char *const ifd_names[EXIF_IFD_COUNT] = { "IFD0", "IFD1",
+	"ExifIFD", "GPS", "InteropIFD" };
 
 int
-tacit_exif_scan(const unsigned char *tiff, size_t len,
-    struct tacit_items *out, struct tacit_err *e)
+tacit_exif_scan(const unsigned char *tiff, size_t len, struct tacit_items *out,
+    struct tacit_err *e)
 {
 	ExifData *d;
 	size_t before = out->n + out->dropped;
@@ -101,16 +101,17 @@ tacit_exif_scan(const unsigned char *tiff, size_t len,
 static unsigned
 rd16(const unsigned char *p, int big)
 {
-	return big ? (unsigned)(p[0] << 8 | p[1]) : (unsigned)(p[1] << 8 | p[0]);
+	return big ? (unsigned)(p[0] << 8 | p[1])
+		   : (unsigned)(p[1] << 8 | p[0]);
 }
 
 static uint32_t
 rd32(const unsigned char *p, int big)
 {
 	return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3] :
-	    (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[1] << 8 | p[0];
+		(uint32_t)p[2] << 8 | p[3]
+		   : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+		(uint32_t)p[1] << 8 | p[0];
 }
 
 /*

@@ -27,8 +27,8 @@ tacit_filetype_describe(const struct tacit_src *src, char *out, size_t outlen)
 		return;
 	n = tacit_src_pread(src, 0, buf, TACIT_MAGIC_PREFIX);
 	/* libmagic sees a bounded prefix only, never the file itself. */
-	m = magic_open(MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF |
-	    MAGIC_ERROR);
+	m = magic_open(
+	    MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | MAGIC_ERROR);
 	if (m != NULL && n > 0 && magic_load(m, NULL) == 0)
 		desc = magic_buffer(m, buf, (size_t)n);
 	if (desc != NULL) {

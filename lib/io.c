@@ -52,8 +52,7 @@ tacit_src_fd(struct tacit_src *s, int fd)
 }
 
 ssize_t
-tacit_src_pread(const struct tacit_src *s, uint64_t off, void *buf,
-    size_t len)
+tacit_src_pread(const struct tacit_src *s, uint64_t off, void *buf, size_t len)
 {
 	size_t done = 0;
 
@@ -75,7 +74,7 @@ tacit_src_pread(const struct tacit_src *s, uint64_t off, void *buf,
 			return TACIT_EIO;
 		}
 		if (n == 0)
-			break;          /* the file shrank under us */
+			break; /* the file shrank under us */
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
@@ -485,7 +484,7 @@ tacit_batch_commit(struct tacit_batch *b, size_t *failed, struct tacit_err *e)
 			break;
 		}
 		free(r->tmp);
-		r->tmp = NULL;  /* renamed: nothing to unlink */
+		r->tmp = NULL; /* renamed: nothing to unlink */
 	}
 	for (size_t j = 0; j < b->n; j++) {
 		if (b->v[j]->tmp != NULL) {

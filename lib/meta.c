@@ -7,13 +7,8 @@
 /* A value longer than this is cut: enough to recognise, not to dump. */
 #define VALUE_MAX 200
 
-const struct tacit_engine *const tacit_engines[] = {
-	&tacit_engine_jpeg,
-	&tacit_engine_png,
-	&tacit_engine_webp,
-	&tacit_engine_gif,
-	NULL
-};
+const struct tacit_engine *const tacit_engines[] = { &tacit_engine_jpeg,
+	&tacit_engine_png, &tacit_engine_webp, &tacit_engine_gif, NULL };
 
 void
 tacit_items_init(struct tacit_items *it, int want_values)
@@ -87,12 +82,13 @@ printable_value(const unsigned char *p, size_t n)
 		if (len == 0 || (len == 2 && cp < 0x80) ||
 		    (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-			out[o++] = '.';         /* not UTF-8 */
+			out[o++] = '.'; /* not UTF-8 */
 			i++;
 			continue;
 		}
 		/* C1 controls and bidi controls can disguise what is shown. */
-		if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+		if ((cp >= 0x80 && cp < 0xa0) ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
 		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
 		    cp == 0x200f || cp == 0x2028 || cp == 0x2029) {
 			out[o++] = '.';

@@ -7,9 +7,9 @@
 #include "tacit/meta.h"
 #include "tacit/xmp.h"
 
-#define GIF_HEADER_LEN 13       /* signature and logical screen descriptor */
-#define GIF_IMAGE_DESC_LEN 10   /* 0x2C, position, size, flags */
-#define GIF_APP_ID_LEN 11       /* application identifier + auth code */
+#define GIF_HEADER_LEN 13 /* signature and logical screen descriptor */
+#define GIF_IMAGE_DESC_LEN 10 /* 0x2C, position, size, flags */
+#define GIF_APP_ID_LEN 11 /* application identifier + auth code */
 
 /* Enough for a film-length animation; a bound on hostile files. */
 #define GIF_BLOCKS_MAX (1u << 20)
@@ -51,8 +51,8 @@ struct gif_walk {
 static int
 gif_probe(const unsigned char *head, size_t len)
 {
-	return len >= 6 && (memcmp(head, "GIF87a", 6) == 0 ||
-	    memcmp(head, "GIF89a", 6) == 0);
+	return len >= 6 &&
+	    (memcmp(head, "GIF87a", 6) == 0 || memcmp(head, "GIF89a", 6) == 0);
 }
 
 /* Read n small bytes at off; TACIT_EFORMAT past the end of the file. */
@@ -325,8 +325,7 @@ gif_looping(struct gif_walk *w, uint64_t off, uint64_t data, uint64_t end,
 
 /* An application extension; data is its first sub-block's length byte. */
 static int
-gif_application(struct gif_walk *w, uint64_t off, uint64_t data,
-    uint64_t end)
+gif_application(struct gif_walk *w, uint64_t off, uint64_t data, uint64_t end)
 {
 	unsigned char n, id[GIF_APP_ID_LEN];
 	char name[GIF_APP_ID_LEN + 1];
@@ -336,8 +335,8 @@ gif_application(struct gif_walk *w, uint64_t off, uint64_t data,
 	if (rc != TACIT_OK)
 		return rc;
 	if (n != GIF_APP_ID_LEN)
-		return gif_found(w, "application", "malformed identifier",
-		    NULL, 0);
+		return gif_found(w, "application", "malformed identifier", NULL,
+		    0);
 	rc = gif_peek(w, data + 1, id, sizeof(id));
 	if (rc != TACIT_OK)
 		return rc;
@@ -358,8 +357,8 @@ gif_application(struct gif_walk *w, uint64_t off, uint64_t data,
 			return TACIT_OK;
 		return gif_xmp(w, data + 1 + sizeof(id), end);
 	}
-	return gif_found_chain(w, "application", name,
-	    data + 1 + sizeof(id), end);
+	return gif_found_chain(w, "application", name, data + 1 + sizeof(id),
+	    end);
 }
 
 static int
@@ -385,7 +384,8 @@ gif_extension(struct gif_walk *w, uint64_t off, uint64_t *next)
 		if (rc != TACIT_OK)
 			return gif_truncated(w, rc, what);
 		if (n != 4) {
-			tacit_err_set(w->e, "malformed GIF graphic control "
+			tacit_err_set(w->e,
+			    "malformed GIF graphic control "
 			    "extension");
 			return TACIT_EFORMAT;
 		}
@@ -510,6 +510,5 @@ gif_clean(const struct tacit_src *src, struct tacit_sink *out,
 	return rc;
 }
 
-const struct tacit_engine tacit_engine_gif = {
-	"GIF", gif_probe, gif_scan, gif_clean
-};
+const struct tacit_engine tacit_engine_gif = { "GIF", gif_probe, gif_scan,
+	gif_clean };

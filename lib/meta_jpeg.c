@@ -17,7 +17,7 @@
 #define M_APP13 0xed
 #define M_APP14 0xee
 #define M_COM 0xfe
-#define M_ECS 0x100     /* pseudo marker: entropy-coded data after SOS */
+#define M_ECS 0x100 /* pseudo marker: entropy-coded data after SOS */
 
 /* Markers before the first scan, and between scans, are bounded. */
 #define MAX_SEGMENTS 100000
@@ -26,9 +26,9 @@
 /* One piece of the file: a marker segment or a run of coded data. */
 struct seg {
 	unsigned marker;
-	uint64_t off;           /* first byte (0xFF of the marker) */
-	uint64_t len;           /* every byte of it, marker included */
-	uint64_t payload;       /* after the length field */
+	uint64_t off; /* first byte (0xFF of the marker) */
+	uint64_t len; /* every byte of it, marker included */
+	uint64_t payload; /* after the length field */
 	size_t plen;
 	unsigned char id[ID_LEN]; /* start of the payload, zero-padded */
 };
@@ -37,7 +37,7 @@ struct walker {
 	const struct tacit_src *src;
 	uint64_t pos;
 	unsigned count;
-	int in_scan;            /* after SOS: coded data comes next */
+	int in_scan; /* after SOS: coded data comes next */
 	int done;
 	struct tacit_err *e;
 };
@@ -70,7 +70,7 @@ scan_coded(struct walker *w, struct seg *s)
 		if (n < 2)
 			return bad(w, "truncated JPEG: no end of image", pos);
 		p = buf;
-		end = buf + n - 1;      /* leave room to look at p[1] */
+		end = buf + n - 1; /* leave room to look at p[1] */
 		while (p < end) {
 			p = memchr(p, 0xff, (size_t)(end - p));
 			if (p == NULL)
@@ -128,7 +128,7 @@ jpeg_next(struct walker *w, struct seg *s)
 		return 1;
 	}
 	if (s->marker == 0x01 || (s->marker >= 0xd0 && s->marker <= 0xd7)) {
-		s->len = 2;     /* TEM, or a stray restart marker */
+		s->len = 2; /* TEM, or a stray restart marker */
 		w->pos += 2;
 		return 1;
 	}
@@ -146,7 +146,7 @@ jpeg_next(struct walker *w, struct seg *s)
 	s->payload = w->pos + 4;
 	s->plen = seglen - 2u;
 	if (tacit_src_read(w->src, s->payload, s->id,
-	    s->plen < ID_LEN ? s->plen : ID_LEN) != TACIT_OK)
+		s->plen < ID_LEN ? s->plen : ID_LEN) != TACIT_OK)
 		return bad(w, "truncated JPEG segment", w->pos);
 	w->pos += s->len;
 	if (s->marker == M_SOS)
@@ -155,8 +155,7 @@ jpeg_next(struct walker *w, struct seg *s)
 }
 
 static int
-walker_start(struct walker *w, const struct tacit_src *src,
-    struct tacit_err *e)
+walker_start(struct walker *w, const struct tacit_src *src, struct tacit_err *e)
 {
 	unsigned char soi[2];
 
@@ -178,7 +177,7 @@ has_id(const struct seg *s, const char *id, size_t n)
 	return s->plen >= n && memcmp(s->id, id, n) == 0;
 }
 
-#define ID(s, lit) has_id((s), (lit), sizeof(lit))  /* NUL included */
+#define ID(s, lit) has_id((s), (lit), sizeof(lit)) /* NUL included */
 #define ID_EXIF "Exif\0"
 #define ID_XMP "http://ns.adobe.com/xap/1.0/"
 #define ID_XMPEXT "http://ns.adobe.com/xmp/extension/"
@@ -203,7 +202,7 @@ decide(const struct seg *s, int keep_icc)
 				return JFIF_TRIM;
 			return KEEP;
 		}
-		return DROP;    /* JFXX thumbnails, other APP0 */
+		return DROP; /* JFXX thumbnails, other APP0 */
 	case M_APP2:
 		return ID(s, ID_ICC) && keep_icc ? KEEP : DROP;
 	case M_APP14:
@@ -214,7 +213,7 @@ decide(const struct seg *s, int keep_icc)
 	default:
 		if (s->marker >= M_APP0 && s->marker <= 0xef)
 			return DROP;
-		return KEEP;    /* SOFn DHT DQT DRI DNL SOS, coded data ... */
+		return KEEP; /* SOFn DHT DQT DRI DNL SOS, coded data ... */
 	}
 }
 
@@ -224,8 +223,8 @@ read_payload(const struct tacit_src *src, const struct seg *s)
 {
 	unsigned char *p = malloc(s->plen ? s->plen : 1);
 
-	if (p != NULL && tacit_src_read(src, s->payload, p, s->plen) !=
-	    TACIT_OK) {
+	if (p != NULL &&
+	    tacit_src_read(src, s->payload, p, s->plen) != TACIT_OK) {
 		free(p);
 		return NULL;
 	}
@@ -238,8 +237,8 @@ app_name(const struct seg *s, char *out, size_t cap)
 	char ident[17];
 	size_t i;
 
-	for (i = 0; i < 16 && i < s->plen && s->id[i] >= 0x20 &&
-	    s->id[i] < 0x7f; i++)
+	for (i = 0;
+	     i < 16 && i < s->plen && s->id[i] >= 0x20 && s->id[i] < 0x7f; i++)
 		ident[i] = (char)s->id[i];
 	ident[i] = '\0';
 	if (s->marker == M_COM)
@@ -298,13 +297,13 @@ scan_segment(const struct tacit_src *src, const struct seg *s,
 			rc = tacit_iptc_scan_photoshop(p + sizeof(ID_PS),
 			    s->plen - sizeof(ID_PS), out, &ignored);
 			/* The block goes either way; report it at least. */
-			if (rc == TACIT_EFORMAT || (rc == TACIT_OK &&
-			    out->n == before))
-				rc = tacit_items_add(out, "Photoshop",
-				    "block", NULL, 0);
+			if (rc == TACIT_EFORMAT ||
+			    (rc == TACIT_OK && out->n == before))
+				rc = tacit_items_add(out, "Photoshop", "block",
+				    NULL, 0);
 		}
 		free(p);
-		if (rc == TACIT_EFORMAT)        /* libexif refused it */
+		if (rc == TACIT_EFORMAT) /* libexif refused it */
 			rc = tacit_items_add(out, "EXIF", "block", NULL, 0);
 		return rc;
 	}
@@ -313,7 +312,7 @@ scan_segment(const struct tacit_src *src, const struct seg *s,
 	if (s->marker == M_APP0)
 		return tacit_items_add(out, "thumbnail", "JFXX", NULL, 0);
 	if (s->marker == M_APP2 && ID(s, ID_ICC))
-		return TACIT_OK;        /* counted once above */
+		return TACIT_OK; /* counted once above */
 	app_name(s, name, sizeof(name));
 	return tacit_items_add(out, "APP", name, NULL, 0);
 }
@@ -378,11 +377,10 @@ find_orientation(const struct tacit_src *src, struct tacit_err *e)
 }
 
 static int
-write_orientation(struct tacit_sink *out, int orientation,
-    struct tacit_err *e)
+write_orientation(struct tacit_sink *out, int orientation, struct tacit_err *e)
 {
-	unsigned char *tiff, hdr[10] = { 0xff, M_APP1, 0, 0,
-		'E', 'x', 'i', 'f', 0, 0 };
+	unsigned char *tiff,
+	    hdr[10] = { 0xff, M_APP1, 0, 0, 'E', 'x', 'i', 'f', 0, 0 };
 	size_t len;
 	int rc;
 
@@ -409,7 +407,7 @@ jpeg_clean(const struct tacit_src *src, struct tacit_sink *out,
 	if (opts->keep_orientation) {
 		orientation = find_orientation(src, e);
 		if (orientation == 1)
-			orientation = 0;        /* the default: say nothing */
+			orientation = 0; /* the default: say nothing */
 	}
 	if ((rc = walker_start(&w, src, e)) != TACIT_OK)
 		return rc;
@@ -418,8 +416,8 @@ jpeg_clean(const struct tacit_src *src, struct tacit_sink *out,
 		enum action a = decide(&s, opts->keep_icc);
 
 		/* EXIF goes first, after a JFIF header if there is one. */
-		if (orientation && !(first && s.marker == M_APP0 &&
-		    a != DROP)) {
+		if (orientation &&
+		    !(first && s.marker == M_APP0 && a != DROP)) {
 			rc = write_orientation(out, orientation, e);
 			if (rc != TACIT_OK)
 				return rc;
@@ -432,7 +430,7 @@ jpeg_clean(const struct tacit_src *src, struct tacit_sink *out,
 			unsigned char jfif[18] = { 0xff, M_APP0, 0, 16 };
 
 			memcpy(jfif + 4, s.id, 12);
-			jfif[16] = jfif[17] = 0;        /* no thumbnail */
+			jfif[16] = jfif[17] = 0; /* no thumbnail */
 			tacit_sink_write(out, jfif, sizeof(jfif));
 		}
 		if (out->err)
@@ -443,6 +441,5 @@ jpeg_clean(const struct tacit_src *src, struct tacit_sink *out,
 	return out->err;
 }
 
-const struct tacit_engine tacit_engine_jpeg = {
-	"JPEG", jpeg_probe, jpeg_scan, jpeg_clean
-};
+const struct tacit_engine tacit_engine_jpeg = { "JPEG", jpeg_probe, jpeg_scan,
+	jpeg_clean };

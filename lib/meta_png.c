@@ -9,9 +9,9 @@
 #include "tacit/xmp.h"
 
 #define PNG_SIG_LEN 8
-#define PNG_LEN_MAX 0x7fffffffu  /* the spec's limit on a chunk length */
+#define PNG_LEN_MAX 0x7fffffffu /* the spec's limit on a chunk length */
 #define PNG_CHUNKS_MAX (1ul << 20)
-#define PNG_PIECE (64u * 1024u)  /* CRC is checked in pieces this big */
+#define PNG_PIECE (64u * 1024u) /* CRC is checked in pieces this big */
 /* iTXt (XMP) payloads read for scan; longer ones are read in part. */
 #define PNG_META_MAX (1u << 20)
 /* A text keyword is 1..79 bytes; enough to find the terminating NUL. */
@@ -19,9 +19,8 @@
 /* tEXt and zTXt are read this far: reported values are cut anyway. */
 #define PNG_TEXT_MAX 4096u
 
-static const unsigned char png_sig[PNG_SIG_LEN] = {
-	0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-};
+static const unsigned char png_sig[PNG_SIG_LEN] = { 0x89, 'P', 'N', 'G', '\r',
+	'\n', 0x1a, '\n' };
 
 static const char xmp_keyword[] = "XML:com.adobe.xmp";
 
@@ -66,8 +65,8 @@ struct png_crc {
 };
 
 struct png_chunk {
-	uint64_t off;         /* offset of the length field */
-	uint32_t len;         /* data length */
+	uint64_t off; /* offset of the length field */
+	uint32_t len; /* data length */
 	char type[5];
 };
 
@@ -75,10 +74,10 @@ struct png_chunk {
 struct png_walk {
 	const struct tacit_src *src;
 	struct png_crc *crc;
-	uint64_t off;         /* next chunk */
+	uint64_t off; /* next chunk */
 	unsigned long count;
-	int verify;           /* check CRCs */
-	int done;             /* IEND seen */
+	int verify; /* check CRCs */
+	int done; /* IEND seen */
 };
 
 static void
@@ -103,8 +102,9 @@ crc_update(const struct png_crc *c, uint32_t crc, const unsigned char *p,
     size_t n)
 {
 	while (n >= 8) {
-		uint32_t a = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+		uint32_t a = crc ^
+		    ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+			(uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 
 		crc = c->t[7][a & 0xff] ^ c->t[6][(a >> 8) & 0xff] ^
 		    c->t[5][(a >> 16) & 0xff] ^ c->t[4][a >> 24] ^
@@ -183,14 +183,16 @@ verify_crc(const struct png_walk *w, const struct png_chunk *c,
 	return TACIT_OK;
 fail:
 	/* The length was checked against the size: the file changed. */
-	tacit_err_set(e, rc == TACIT_EFORMAT ? "truncated PNG chunk '%s'" :
-	    "cannot read PNG chunk '%s'", c->type);
+	tacit_err_set(e,
+	    rc == TACIT_EFORMAT ? "truncated PNG chunk '%s'"
+				: "cannot read PNG chunk '%s'",
+	    c->type);
 	return rc;
 }
 
 static int
-walk_start(struct png_walk *w, const struct tacit_src *src,
-    struct png_crc *crc, int verify, struct tacit_err *e)
+walk_start(struct png_walk *w, const struct tacit_src *src, struct png_crc *crc,
+    int verify, struct tacit_err *e)
 {
 	unsigned char sig[PNG_SIG_LEN];
 
@@ -231,8 +233,9 @@ walk_next(struct png_walk *w, struct png_chunk *c, struct tacit_err *e)
 	}
 	rc = tacit_src_read(src, w->off, head, sizeof(head));
 	if (rc != TACIT_OK) {
-		tacit_err_set(e, rc == TACIT_EFORMAT ?
-		    "truncated PNG chunk header" : "cannot read PNG chunk");
+		tacit_err_set(e,
+		    rc == TACIT_EFORMAT ? "truncated PNG chunk header"
+					: "cannot read PNG chunk");
 		return rc;
 	}
 	c->off = w->off;
@@ -264,8 +267,8 @@ walk_next(struct png_walk *w, struct png_chunk *c, struct tacit_err *e)
 		tacit_err_set(e, "bad PNG IHDR chunk");
 		return TACIT_EFORMAT;
 	}
-	if (is_type(c, "PLTE") && (c->len == 0 || c->len > 768 ||
-	    c->len % 3 != 0)) {
+	if (is_type(c, "PLTE") &&
+	    (c->len == 0 || c->len > 768 || c->len % 3 != 0)) {
 		tacit_err_set(e, "bad PNG PLTE chunk");
 		return TACIT_EFORMAT;
 	}
@@ -406,11 +409,11 @@ scan_itxt(const struct tacit_src *src, const struct png_chunk *c,
 	if (k + 3 <= n) {
 		compressed = p[k + 1] != 0;
 		q = p + k + 3;
-		q = memchr(q, '\0', (size_t)(end - q));   /* language */
+		q = memchr(q, '\0', (size_t)(end - q)); /* language */
 		if (q != NULL)
 			q = memchr(q + 1, '\0', (size_t)(end - q - 1));
 		if (q != NULL)
-			text = q + 1;                     /* after translated */
+			text = q + 1; /* after translated */
 	}
 	if (is_xmp) {
 		/* A cut-short packet would be half read: report it whole. */
@@ -420,8 +423,8 @@ scan_itxt(const struct tacit_src *src, const struct png_chunk *c,
 			before = out->n + out->dropped;
 			rc = tacit_xmp_scan(text, (size_t)(end - text), out);
 			if (rc == TACIT_OK && out->n + out->dropped == before)
-				rc = tacit_items_add(out, "XMP", "packet",
-				    NULL, 0);
+				rc = tacit_items_add(out, "XMP", "packet", NULL,
+				    0);
 		}
 	} else if (text != NULL && !compressed) {
 		rc = tacit_items_add(out, "text", field, text,
@@ -569,8 +572,8 @@ chunk_orientation(const struct tacit_src *src, const struct png_chunk *c)
 
 /* Write a fresh eXIf chunk holding only the Orientation. */
 static int
-write_exif(struct tacit_sink *out, const struct png_crc *crc,
-    int orientation, struct tacit_err *e)
+write_exif(struct tacit_sink *out, const struct png_crc *crc, int orientation,
+    struct tacit_err *e)
 {
 	unsigned char head[8], tail[4], *tiff = NULL;
 	size_t len = 0;
@@ -594,7 +597,7 @@ write_exif(struct tacit_sink *out, const struct png_crc *crc,
 	tacit_sink_write(out, tiff, len);
 	tacit_sink_write(out, tail, sizeof(tail));
 	free(tiff);
-	return TACIT_OK;        /* a write error sticks in out */
+	return TACIT_OK; /* a write error sticks in out */
 }
 
 static int
@@ -647,15 +650,14 @@ png_clean(const struct tacit_src *src, struct tacit_sink *out,
 	if (rc == TACIT_OK && out->err != TACIT_OK) {
 		rc = out->err;
 		/* A copy fails on the input side only if the file shrank. */
-		tacit_err_set(e, "%s", rc == TACIT_EFORMAT ?
-		    "the PNG changed while it was read" :
-		    "cannot write the cleaned PNG");
+		tacit_err_set(e, "%s",
+		    rc == TACIT_EFORMAT ? "the PNG changed while it was read"
+					: "cannot write the cleaned PNG");
 	}
 out:
 	free(crc);
 	return rc;
 }
 
-const struct tacit_engine tacit_engine_png = {
-	"PNG", png_probe, png_scan, png_clean
-};
+const struct tacit_engine tacit_engine_png = { "PNG", png_probe, png_scan,
+	png_clean };

@@ -32,7 +32,7 @@ enum chunk_kind {
 	CHUNK_ANIM,
 	CHUNK_ANMF,
 	CHUNK_ALPH,
-	CHUNK_IMAGE,    /* "VP8 " or "VP8L" */
+	CHUNK_IMAGE, /* "VP8 " or "VP8L" */
 	CHUNK_EXIF,
 	CHUNK_XMP,
 	CHUNK_OTHER
@@ -55,20 +55,20 @@ static const struct {
 
 struct chunk {
 	unsigned char id[4];
-	char name[5];           /* id made printable, for messages and items */
+	char name[5]; /* id made printable, for messages and items */
 	enum chunk_kind kind;
-	uint64_t off;           /* payload */
-	uint32_t size;          /* payload, without the pad byte */
+	uint64_t off; /* payload */
+	uint32_t size; /* payload, without the pad byte */
 	uint32_t index;
 };
 
 /* A walk over the chunks of the RIFF payload, checking as it goes. */
 struct walk {
 	const struct tacit_src *src;
-	uint64_t riff_end;      /* 8 + RIFF size: where the chunks end */
-	uint64_t next;          /* the next chunk header */
+	uint64_t riff_end; /* 8 + RIFF size: where the chunks end */
+	uint64_t next; /* the next chunk header */
 	uint32_t count;
-	int extended;           /* the first chunk is VP8X */
+	int extended; /* the first chunk is VP8X */
 	int has_image;
 };
 
@@ -368,8 +368,8 @@ add_peek(const struct tacit_src *src, uint64_t off, uint64_t len,
 }
 
 static int
-scan_chunk(const struct walk *w, const struct chunk *c,
-    struct tacit_items *out, struct tacit_err *e)
+scan_chunk(const struct walk *w, const struct chunk *c, struct tacit_items *out,
+    struct tacit_err *e)
 {
 	if (chunk_is_image(w, c))
 		return TACIT_OK;
@@ -381,8 +381,7 @@ scan_chunk(const struct walk *w, const struct chunk *c,
 	case CHUNK_ICCP:
 		return tacit_items_add(out, "ICC", "profile", NULL, 0);
 	default:
-		return add_peek(w->src, c->off, c->size, out, "chunk",
-		    c->name);
+		return add_peek(w->src, c->off, c->size, out, "chunk", c->name);
 	}
 }
 
@@ -412,9 +411,9 @@ webp_scan(const struct tacit_src *src, struct tacit_items *out,
 
 /* What the first pass learns, so that the RIFF size is known up front. */
 struct plan {
-	uint64_t out_size;              /* the whole output file */
-	unsigned char vp8x[VP8X_LEN];   /* the VP8X payload, flags fixed */
-	unsigned char *exif;            /* minimal EXIF to append, or NULL */
+	uint64_t out_size; /* the whole output file */
+	unsigned char vp8x[VP8X_LEN]; /* the VP8X payload, flags fixed */
+	unsigned char *exif; /* minimal EXIF to append, or NULL */
 	size_t exif_len;
 	int icc_kept;
 	int exif_seen;
@@ -444,8 +443,7 @@ chunk_orientation(const struct tacit_src *src, const struct chunk *c,
 
 static int
 plan_chunk(const struct walk *w, const struct chunk *c,
-    const struct tacit_clean_opts *opts, struct plan *pl,
-    struct tacit_err *e)
+    const struct tacit_clean_opts *opts, struct plan *pl, struct tacit_err *e)
 {
 	int rc, orientation;
 
@@ -501,8 +499,8 @@ plan_clean(const struct tacit_src *src, const struct tacit_clean_opts *opts,
 			tacit_err_set(e, "minimal EXIF too large");
 			return TACIT_EFORMAT;
 		}
-		pl->out_size += CHUNK_HEADER_LEN +
-		    padded((uint32_t)pl->exif_len);
+		pl->out_size +=
+		    CHUNK_HEADER_LEN + padded((uint32_t)pl->exif_len);
 	}
 	if (pl->out_size - 8 > UINT32_MAX) {
 		tacit_err_set(e, "cleaned WebP too large for RIFF");

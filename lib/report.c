@@ -4,9 +4,8 @@
 
 #include "tacit/report.h"
 
-static const char *const status_names[] = {
-	"scanned", "cleaned", "clean", "skipped", "error"
-};
+static const char *const status_names[] = { "scanned", "cleaned", "clean",
+	"skipped", "error" };
 
 void
 tacit_json_string(FILE *f, const char *s)
@@ -43,7 +42,7 @@ tacit_json_string(FILE *f, const char *s)
 			if ((p[k] & 0xc0) != 0x80)
 				len = 0;
 		if (len == 0) {
-			fputs("\\ufffd", f);    /* not UTF-8: say so */
+			fputs("\\ufffd", f); /* not UTF-8: say so */
 			p++;
 			continue;
 		}
@@ -150,7 +149,7 @@ text_file(struct tacit_report *r, const char *path,
 	FILE *f = r->out;
 
 	if (status == TACIT_FILE_ERROR)
-		return;         /* the tool says it on stderr */
+		return; /* the tool says it on stderr */
 	if (status == TACIT_FILE_CLEANED || status == TACIT_FILE_CLEAN ||
 	    status == TACIT_FILE_SKIPPED) {
 		if (r->verbose) {
@@ -182,9 +181,9 @@ text_file(struct tacit_report *r, const char *path,
 }
 
 void
-tacit_report_file(struct tacit_report *r, const char *path,
-    const char *format, const struct tacit_items *items,
-    enum tacit_file_status status, const char *error)
+tacit_report_file(struct tacit_report *r, const char *path, const char *format,
+    const struct tacit_items *items, enum tacit_file_status status,
+    const char *error)
 {
 	r->files++;
 	if (status == TACIT_FILE_ERROR)
@@ -201,12 +200,14 @@ int
 tacit_report_end(struct tacit_report *r)
 {
 	if (r->format == TACIT_REPORT_JSON) {
-		fprintf(r->out, "\n],\"summary\":{\"files\":%zu,"
+		fprintf(r->out,
+		    "\n],\"summary\":{\"files\":%zu,"
 		    "\"findings\":%zu,\"errors\":%zu,\"max_severity\":",
 		    r->files, r->findings, r->errors);
 		if (r->max_severity >= 0)
-			fprintf(r->out, "\"%s\"", tacit_severity_name(
-			    (enum tacit_severity)r->max_severity));
+			fprintf(r->out, "\"%s\"",
+			    tacit_severity_name(
+				(enum tacit_severity)r->max_severity));
 		else
 			fputs("null", r->out);
 		fprintf(r->out, ",\"fail_on\":\"%s\",\"failed\":%s}}\n",

@@ -78,9 +78,10 @@ map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
 
 	if (map == NULL || map->type != YAML_MAPPING_NODE)
 		return NULL;
-	for (p = map->data.mapping.pairs.start;
-	    p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(doc, yaml_document_get_node(doc, p->key));
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		const char *k =
+		    scalar(doc, yaml_document_get_node(doc, p->key));
 
 		if (k != NULL && strcmp(k, key) == 0)
 			return yaml_document_get_node(doc, p->value);
@@ -111,20 +112,24 @@ parse_fields(yaml_document_t *doc, yaml_node_t *field, struct tacit_rule *r,
 		const char *f = field ? scalar(doc, field) : "*";
 
 		if (f == NULL) {
-			tacit_err_set(e, "rule '%s': field must be a pattern "
-			    "or a list of patterns", r->id);
+			tacit_err_set(e,
+			    "rule '%s': field must be a pattern "
+			    "or a list of patterns",
+			    r->id);
 			return TACIT_EFORMAT;
 		}
 		r->fields[0] = strdup(f);
 		return r->fields[0] ? TACIT_OK : TACIT_ENOMEM;
 	}
 	for (it = field->data.sequence.items.start;
-	    it < field->data.sequence.items.top; it++, i++) {
+	     it < field->data.sequence.items.top; it++, i++) {
 		const char *f = scalar(doc, yaml_document_get_node(doc, *it));
 
 		if (f == NULL) {
-			tacit_err_set(e, "rule '%s': field patterns must be "
-			    "strings", r->id);
+			tacit_err_set(e,
+			    "rule '%s': field patterns must be "
+			    "strings",
+			    r->id);
 			return TACIT_EFORMAT;
 		}
 		if ((r->fields[i] = strdup(f)) == NULL)
@@ -150,8 +155,9 @@ parse_rule(yaml_document_t *doc, yaml_node_t *node, struct tacit_rule *r,
 	}
 	/* A misspelt key would silently change a rule: refuse it. */
 	for (p = node->data.mapping.pairs.start;
-	    p < node->data.mapping.pairs.top; p++) {
-		const char *k = scalar(doc, yaml_document_get_node(doc, p->key));
+	     p < node->data.mapping.pairs.top; p++) {
+		const char *k =
+		    scalar(doc, yaml_document_get_node(doc, p->key));
 		int ok = 0;
 
 		for (size_t i = 0; k != NULL && known[i] != NULL; i++)
@@ -173,8 +179,10 @@ parse_rule(yaml_document_t *doc, yaml_node_t *node, struct tacit_rule *r,
 		return TACIT_EFORMAT;
 	}
 	if (sev == NULL || (s = tacit_severity_parse(sev)) < 0) {
-		tacit_err_set(e, "rule '%s': severity must be info, low, "
-		    "medium or high", id);
+		tacit_err_set(e,
+		    "rule '%s': severity must be info, low, "
+		    "medium or high",
+		    id);
 		return TACIT_EFORMAT;
 	}
 	if (container == NULL) {
@@ -215,8 +223,7 @@ tacit_rules_load_mem(struct tacit_rules **rp, const char *yaml, size_t len,
 	}
 	if (!yaml_parser_initialize(&parser))
 		return TACIT_ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml,
-	    len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		tacit_err_set(e, "rules: %s at line %zu",
 		    parser.problem ? parser.problem : "YAML error",
@@ -343,15 +350,16 @@ void
 tacit_rules_apply(const struct tacit_rules *r, struct tacit_items *it)
 {
 	for (size_t i = 0; i < it->n; i++)
-		it->v[i].rule = tacit_rules_match(r, it->v[i].container,
-		    it->v[i].field);
+		it->v[i].rule =
+		    tacit_rules_match(r, it->v[i].container, it->v[i].field);
 }
 
 void
 tacit_rules_clean_opts(const struct tacit_rules *r, int strip_all,
     struct tacit_clean_opts *o)
 {
-	o->keep_orientation = !strip_all &&
-	    tacit_rules_match(r, "EXIF", "Orientation")->keep;
-	o->keep_icc = !strip_all && tacit_rules_match(r, "ICC", "profile")->keep;
+	o->keep_orientation =
+	    !strip_all && tacit_rules_match(r, "EXIF", "Orientation")->keep;
+	o->keep_icc =
+	    !strip_all && tacit_rules_match(r, "ICC", "profile")->keep;
 }

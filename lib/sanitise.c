@@ -61,7 +61,7 @@ tacit_sanitise_clean(const struct tacit_src *src,
 	if (rc != TACIT_OK)
 		goto out;
 	if (!removable(&items, strip_all))
-		goto out;       /* already clean: nothing to write */
+		goto out; /* already clean: nothing to write */
 	tacit_items_free(&items);
 	tacit_rules_clean_opts(rules, strip_all, &opts);
 	rc = engine->clean(src, out, &opts, &sub);
@@ -88,8 +88,10 @@ tacit_sanitise_clean(const struct tacit_src *src,
 	tacit_items_init(&items, 0);
 	rc = tacit_sanitise_scan(&check, rules, &again, &items, &sub);
 	if (rc != TACIT_OK || again != engine) {
-		tacit_err_set(e, "verification failed: the output does not "
-		    "parse (%s)", sub.msg);
+		tacit_err_set(e,
+		    "verification failed: the output does not "
+		    "parse (%s)",
+		    sub.msg);
 		rc = TACIT_EVERIFY;
 	} else if (removable(&items, strip_all)) {
 		size_t i;

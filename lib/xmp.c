@@ -23,7 +23,7 @@
 struct xmp_elem {
 	const unsigned char *name;
 	size_t nlen;
-	int prop;             /* a property, not rdf/x/xml structure */
+	int prop; /* a property, not rdf/x/xml structure */
 	int reported;
 };
 
@@ -32,10 +32,10 @@ struct xmp_scan {
 	size_t len, pos;
 	struct tacit_items *out;
 	struct xmp_elem stack[XMP_DEPTH_MAX];
-	size_t depth;         /* true depth; may exceed XMP_DEPTH_MAX */
-	size_t found;         /* properties reported */
-	int err;              /* first error of tacit_items_add */
-	int full;             /* the item list is full: stop */
+	size_t depth; /* true depth; may exceed XMP_DEPTH_MAX */
+	size_t found; /* properties reported */
+	int err; /* first error of tacit_items_add */
+	int full; /* the item list is full: stop */
 	unsigned char val[XMP_VALUE_MAX];
 };
 
@@ -61,8 +61,8 @@ find(const unsigned char *p, size_t len, size_t from, const char *needle)
 	size_t n = strlen(needle);
 
 	while (from < len && len - from >= n) {
-		const unsigned char *c = memchr(p + from, needle[0],
-		    len - from - n + 1);
+		const unsigned char *c =
+		    memchr(p + from, needle[0], len - from - n + 1);
 
 		if (c == NULL)
 			break;
@@ -144,15 +144,18 @@ put_utf8(unsigned char *o, size_t room, uint32_t cp)
  * '&' is then copied as is).  *olen gets the bytes written.
  */
 static size_t
-decode_entity(const unsigned char *src, size_t n, unsigned char *o,
-    size_t room, size_t *olen)
+decode_entity(const unsigned char *src, size_t n, unsigned char *o, size_t room,
+    size_t *olen)
 {
 	static const struct {
 		const char *name;
 		char c;
 	} named[] = {
-		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
-		{ "&quot;", '"' }, { "&apos;", '\'' },
+		{ "&lt;", '<' },
+		{ "&gt;", '>' },
+		{ "&amp;", '&' },
+		{ "&quot;", '"' },
+		{ "&apos;", '\'' },
 	};
 	size_t i, end, lim = n < XMP_ENTITY_MAX ? n : XMP_ENTITY_MAX;
 	uint32_t cp = 0;
@@ -203,7 +206,7 @@ decode(struct xmp_scan *s, const unsigned char *src, size_t n, int raw)
 	size_t i = 0, o = 0;
 
 	if (!s->out->want_values)
-		return 0;               /* the list keeps names only */
+		return 0; /* the list keeps names only */
 	while (i < n && o < sizeof(s->val)) {
 		size_t used, w;
 
@@ -330,7 +333,7 @@ end_element(struct xmp_scan *s)
 	if (s->depth == 0)
 		return;
 	if (t >= 0 && s->stack[t].prop && !s->stack[t].reported)
-		report_elem(s, (size_t)t, NULL, 0, 1);  /* empty value */
+		report_elem(s, (size_t)t, NULL, 0, 1); /* empty value */
 	s->depth--;
 }
 
@@ -354,7 +357,7 @@ parse_attribute(struct xmp_scan *s)
 	alen = s->pos - an;
 	skip_space(s);
 	if (s->pos >= s->len || p[s->pos] != '=')
-		return;                 /* a name without a value */
+		return; /* a name without a value */
 	s->pos++;
 	skip_space(s);
 	if (s->pos >= s->len)
@@ -369,8 +372,8 @@ parse_attribute(struct xmp_scan *s)
 	} else {
 		/* Unquoted (not XML, but seen): up to a blank or '>'. */
 		v = s->pos;
-		while (s->pos < s->len && !is_space(p[s->pos]) &&
-		    p[s->pos] != '>')
+		while (
+		    s->pos < s->len && !is_space(p[s->pos]) && p[s->pos] != '>')
 			s->pos++;
 		end = s->pos;
 	}
@@ -416,7 +419,7 @@ start_tag(struct xmp_scan *s)
 		if (is_name_char(c))
 			parse_attribute(s);
 		else
-			s->pos++;       /* blanks, stray bytes */
+			s->pos++; /* blanks, stray bytes */
 	}
 }
 
@@ -504,7 +507,7 @@ scan_markup(struct xmp_scan *s)
 		    is_name_char(s->p[s->pos + 1])) {
 			start_tag(s);
 		} else {
-			s->pos++;               /* a lone '<' */
+			s->pos++; /* a lone '<' */
 		}
 	}
 	/* A packet cut short still lists the properties it opened. */
@@ -557,8 +560,7 @@ detect_encoding(const unsigned char *p, size_t len, size_t *skip)
 
 /* Transcode UTF-16/32 to UTF-8 (at most 3 bytes out per 2 in). */
 static unsigned char *
-to_utf8(const unsigned char *p, size_t len, enum xmp_encoding enc,
-    size_t *olen)
+to_utf8(const unsigned char *p, size_t len, enum xmp_encoding enc, size_t *olen)
 {
 	size_t unit = (enc == ENC_UTF16BE || enc == ENC_UTF16LE) ? 2 : 4;
 	int be = enc == ENC_UTF16BE || enc == ENC_UTF32BE;
@@ -575,12 +577,12 @@ to_utf8(const unsigned char *p, size_t len, enum xmp_encoding enc,
 		uint32_t cp;
 
 		if (unit == 2) {
-			cp = be ? (uint32_t)p[i] << 8 | p[i + 1] :
-			    (uint32_t)p[i + 1] << 8 | p[i];
+			cp = be ? (uint32_t)p[i] << 8 | p[i + 1]
+				: (uint32_t)p[i + 1] << 8 | p[i];
 			if (cp >= 0xd800 && cp <= 0xdbff && len - i >= 4) {
-				uint32_t lo = be ?
-				    (uint32_t)p[i + 2] << 8 | p[i + 3] :
-				    (uint32_t)p[i + 3] << 8 | p[i + 2];
+				uint32_t lo = be
+				    ? (uint32_t)p[i + 2] << 8 | p[i + 3]
+				    : (uint32_t)p[i + 3] << 8 | p[i + 2];
 
 				if (lo >= 0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + ((cp - 0xd800) << 10) +
@@ -589,12 +591,12 @@ to_utf8(const unsigned char *p, size_t len, enum xmp_encoding enc,
 				}
 			}
 		} else {
-			cp = be ? (uint32_t)p[i] << 24 |
-			    (uint32_t)p[i + 1] << 16 |
-			    (uint32_t)p[i + 2] << 8 | p[i + 3] :
-			    (uint32_t)p[i + 3] << 24 |
-			    (uint32_t)p[i + 2] << 16 |
-			    (uint32_t)p[i + 1] << 8 | p[i];
+			cp = be
+			    ? (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+				(uint32_t)p[i + 2] << 8 | p[i + 3]
+			    : (uint32_t)p[i + 3] << 24 |
+				(uint32_t)p[i + 2] << 16 |
+				(uint32_t)p[i + 1] << 8 | p[i];
 		}
 		if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 			cp = '?';
@@ -759,8 +761,8 @@ valid_utf8(const unsigned char *p, size_t n)
 
 /* Add one dataset; text that is not UTF-8 is taken as ISO 8859-1. */
 static int
-iim_add(struct tacit_items *out, const char *field, unsigned rec,
-    unsigned ds, const unsigned char *v, size_t n, int utf8)
+iim_add(struct tacit_items *out, const char *field, unsigned rec, unsigned ds,
+    const unsigned char *v, size_t n, int utf8)
 {
 	unsigned char buf[IIM_VALUE_MAX * 2 + 3];
 	char num[16];
@@ -783,8 +785,8 @@ iim_add(struct tacit_items *out, const char *field, unsigned rec,
 }
 
 int
-tacit_iptc_scan_iim(const unsigned char *p, size_t len,
-    struct tacit_items *out, struct tacit_err *e)
+tacit_iptc_scan_iim(const unsigned char *p, size_t len, struct tacit_items *out,
+    struct tacit_err *e)
 {
 	size_t pos = 0;
 	int utf8 = 0;
@@ -817,14 +819,17 @@ tacit_iptc_scan_iim(const unsigned char *p, size_t len,
 			size_t nb = sz & 0x7fff;
 
 			if (nb == 0 || nb > 4) {
-				tacit_err_set(e, "iptc dataset %u:%02u: "
-				    "bad extended size length %zu", rec, ds,
-				    nb);
+				tacit_err_set(e,
+				    "iptc dataset %u:%02u: "
+				    "bad extended size length %zu",
+				    rec, ds, nb);
 				return TACIT_EFORMAT;
 			}
 			if (nb > len - off) {
-				tacit_err_set(e, "truncated iptc dataset "
-				    "%u:%02u", rec, ds);
+				tacit_err_set(e,
+				    "truncated iptc dataset "
+				    "%u:%02u",
+				    rec, ds);
 				return TACIT_EFORMAT;
 			}
 			size = 0;
@@ -835,8 +840,10 @@ tacit_iptc_scan_iim(const unsigned char *p, size_t len,
 			size = sz;
 		}
 		if (size > len - off) {
-			tacit_err_set(e, "iptc dataset %u:%02u: size %zu "
-			    "past the end", rec, ds, size);
+			tacit_err_set(e,
+			    "iptc dataset %u:%02u: size %zu "
+			    "past the end",
+			    rec, ds, size);
 			return TACIT_EFORMAT;
 		}
 		/* 1:90 CodedCharacterSet: ESC % G declares UTF-8. */
@@ -926,15 +933,13 @@ photoshop_resource(uint32_t id, const unsigned char *d, size_t size,
 	if (id == 0x0404) {
 		rc = tacit_iptc_scan_iim(d, size, out, e);
 		if (rc == TACIT_OK && out->n + out->dropped == before)
-			rc = tacit_items_add(out, "Photoshop", "IPTC", NULL,
-			    0);
+			rc = tacit_items_add(out, "Photoshop", "IPTC", NULL, 0);
 		return rc;
 	}
 	if (name != NULL)
 		snprintf(field, sizeof(field), "%s", name);
 	else
-		snprintf(field, sizeof(field), "resource-0x%04X",
-		    (unsigned)id);
+		snprintf(field, sizeof(field), "resource-0x%04X", (unsigned)id);
 	/* Text resources show their text; binary ones only their name. */
 	if (id == 0x040b)
 		return tacit_items_add(out, "Photoshop", field, d, size);
@@ -963,8 +968,10 @@ tacit_iptc_scan_photoshop(const unsigned char *p, size_t len,
 			return TACIT_EFORMAT;
 		}
 		if (!resource_signature(p + pos)) {
-			tacit_err_set(e, "bad photoshop resource signature "
-			    "at offset %zu", pos);
+			tacit_err_set(e,
+			    "bad photoshop resource signature "
+			    "at offset %zu",
+			    pos);
 			return TACIT_EFORMAT;
 		}
 		id = be16(p + pos + 4);
@@ -979,8 +986,10 @@ tacit_iptc_scan_photoshop(const unsigned char *p, size_t len,
 		size = be32(p + off);
 		off += 4;
 		if (size > len - off) {
-			tacit_err_set(e, "photoshop resource 0x%04X: size %zu "
-			    "past the end", (unsigned)id, size);
+			tacit_err_set(e,
+			    "photoshop resource 0x%04X: size %zu "
+			    "past the end",
+			    (unsigned)id, size);
 			return TACIT_EFORMAT;
 		}
 		rc = photoshop_resource(id, p + off, size, out, e);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what building and testing tacit needs (Debian 12), when missing.
-PKGS="build-essential clang pkg-config libsodium-dev libexif-dev libmagic-dev
+PKGS="build-essential clang clang-format pkg-config libsodium-dev libexif-dev libmagic-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev scdoc libimage-exiftool-perl
 imagemagick webp gifsicle strace"
 missing=""

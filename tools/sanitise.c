@@ -23,30 +23,30 @@
 #define BATCH_MAX 256
 
 static const char usage_text[] =
-"usage: tacit sanitise [-crv] [--check] [--json] [--show-values]\n"
-"                      [--fail-on SEVERITY] [--strip-all] [--rules FILE]\n"
-"                      [-o OUT] [FILE...]\n";
+    "usage: tacit sanitise [-crv] [--check] [--json] [--show-values]\n"
+    "                      [--fail-on SEVERITY] [--strip-all] [--rules FILE]\n"
+    "                      [-o OUT] [FILE...]\n";
 
 static const char help_text[] =
-"Remove metadata from JPEG, PNG, WebP and GIF files without touching the\n"
-"image data, or audit it with --check.  With no FILE, or -, filter\n"
-"standard input to standard output; otherwise clean each FILE in place.\n"
-"\n"
-"  -c, --check             list the metadata found, change nothing\n"
-"      --json              write one JSON document (see the man page)\n"
-"      --show-values       also print the values (--check)\n"
-"  -f, --fail-on SEVERITY  exit 1 when a finding reaches SEVERITY:\n"
-"                          info, low, medium (default) or high\n"
-"      --strip-all         also remove Orientation and ICC profiles\n"
-"      --rules FILE        use FILE instead of the built-in rules\n"
-"  -o, --output OUT        write the cleaned file to OUT (one input)\n"
-"  -r, --recursive         descend into directories, never following\n"
-"                          symbolic links; skip unsupported files\n"
-"  -v, --verbose           say what happened to each file\n"
-"  -h, --help              show this help and exit\n"
-"  -V, --version           show the version and exit\n"
-"\n"
-"Exit status: 0 done or clean, 1 findings with --check, 2 error.\n";
+    "Remove metadata from JPEG, PNG, WebP and GIF files without touching the\n"
+    "image data, or audit it with --check.  With no FILE, or -, filter\n"
+    "standard input to standard output; otherwise clean each FILE in place.\n"
+    "\n"
+    "  -c, --check             list the metadata found, change nothing\n"
+    "      --json              write one JSON document (see the man page)\n"
+    "      --show-values       also print the values (--check)\n"
+    "  -f, --fail-on SEVERITY  exit 1 when a finding reaches SEVERITY:\n"
+    "                          info, low, medium (default) or high\n"
+    "      --strip-all         also remove Orientation and ICC profiles\n"
+    "      --rules FILE        use FILE instead of the built-in rules\n"
+    "  -o, --output OUT        write the cleaned file to OUT (one input)\n"
+    "  -r, --recursive         descend into directories, never following\n"
+    "                          symbolic links; skip unsupported files\n"
+    "  -v, --verbose           say what happened to each file\n"
+    "  -h, --help              show this help and exit\n"
+    "  -V, --version           show the version and exit\n"
+    "\n"
+    "Exit status: 0 done or clean, 1 findings with --check, 2 error.\n";
 
 struct ctx {
 	struct tacit_rules *rules;
@@ -54,12 +54,11 @@ struct ctx {
 	struct tacit_batch *batch;
 	int check, strip_all, recursive, show_values;
 	const char *output;
-	int status;     /* worst exit status so far */
+	int status; /* worst exit status so far */
 };
 
 static void
-warn_file(struct ctx *c, const char *path, const char *action,
-    const char *msg)
+warn_file(struct ctx *c, const char *path, const char *action, const char *msg)
 {
 	fprintf(stderr, PROG ": %s '%s': %s\n", action, path, msg);
 	c->status = 2;
@@ -208,15 +207,16 @@ clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
 	    tacit_replace_fd(r), &changed, &e);
 	tacit_sink_free(&k);
 	if (rc == TACIT_OK && !changed && in_place) {
-		tacit_replace_abort(&r);        /* clean already: no write */
+		tacit_replace_abort(&r); /* clean already: no write */
 		tacit_report_file(&c->rep, name, NULL, NULL, TACIT_FILE_CLEAN,
 		    NULL);
 		return;
 	}
 	if (rc == TACIT_OK && !changed)
-		rc = copy_fd(src->fd, tacit_replace_fd(r)) == TACIT_OK ?
-		    TACIT_OK : (tacit_err_set(&e, "write error: %s",
-		    strerror(errno)), TACIT_EIO);
+		rc = copy_fd(src->fd, tacit_replace_fd(r)) == TACIT_OK
+		    ? TACIT_OK
+		    : (tacit_err_set(&e, "write error: %s", strerror(errno)),
+			  TACIT_EIO);
 	if (rc == TACIT_OK)
 		rc = tacit_replace_finish(r, &e);
 	if (rc != TACIT_OK) {
@@ -290,8 +290,8 @@ check_src(struct ctx *c, const struct tacit_src *src, const char *name,
 	tacit_items_init(&items, c->show_values);
 	rc = tacit_sanitise_scan(src, c->rules, &engine, &items, &e);
 	if (rc == TACIT_EUNSUPPORTED && quiet_unsupported) {
-		tacit_report_file(&c->rep, name, NULL, NULL,
-		    TACIT_FILE_SKIPPED, e.msg);
+		tacit_report_file(&c->rep, name, NULL, NULL, TACIT_FILE_SKIPPED,
+		    e.msg);
 	} else if (rc != TACIT_OK) {
 		fprintf(stderr, PROG ": cannot check '%s': %s\n", name, e.msg);
 		c->status = 2;
@@ -316,8 +316,9 @@ do_file(struct ctx *c, const char *path, int from_walk)
 	if (is_stdin) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-		    (from_walk ? O_NOFOLLOW : 0));
+		fd = open(path,
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY |
+			(from_walk ? O_NOFOLLOW : 0));
 		if (fd == -1) {
 			warn_file(c, path, "cannot open", strerror(errno));
 			return;
@@ -336,8 +337,7 @@ do_file(struct ctx *c, const char *path, int from_walk)
 		int tmp;
 
 		if (!is_stdin) {
-			warn_file(c, name, "cannot read",
-			    "not a regular file");
+			warn_file(c, name, "cannot read", "not a regular file");
 			goto out;
 		}
 		tmp = anon_tmp();
@@ -356,10 +356,11 @@ do_file(struct ctx *c, const char *path, int from_walk)
 	if (c->check)
 		check_src(c, &src, name, from_walk);
 	else if (from_walk && tacit_meta_detect(&src) == NULL)
-		tacit_report_file(&c->rep, name, NULL, NULL,
-		    TACIT_FILE_SKIPPED, NULL);
+		tacit_report_file(&c->rep, name, NULL, NULL, TACIT_FILE_SKIPPED,
+		    NULL);
 	else if (is_stdin && c->output == NULL)
-		clean_to_fd(c, &src, fd, name, STDOUT_FILENO, "standard output");
+		clean_to_fd(c, &src, fd, name, STDOUT_FILENO,
+		    "standard output");
 	else
 		clean_output(c, &src, fd, name, c->output ? c->output : path,
 		    &st);
@@ -371,8 +372,7 @@ out:
 static struct ctx *walk_ctx;
 
 static int
-walk_entry(const char *path, const struct stat *st, int type,
-    struct FTW *ftw)
+walk_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -388,7 +388,7 @@ walk_entry(const char *path, const struct stat *st, int type,
 		warn_file(walk_ctx, path, "cannot stat", strerror(errno));
 		break;
 	default:
-		break;  /* directories, and symbolic links never followed */
+		break; /* directories, and symbolic links never followed */
 	}
 	return 0;
 }
@@ -418,8 +418,8 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
+	static const struct option longopts[] = { { "check", no_argument, NULL,
+						      'c' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "show-values", no_argument, NULL, 'S' },
 		{ "fail-on", required_argument, NULL, 'f' },
@@ -429,17 +429,15 @@ main(int argc, char *argv[])
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct ctx c;
 	struct tacit_err e = { "" };
 	const char *rules_file = NULL;
 	int opt, json = 0, verbose = 0, fail_on = TACIT_SEV_MEDIUM, rc;
 
 	memset(&c, 0, sizeof(c));
-	while ((opt = getopt_long(argc, argv, "cf:o:rvhV", longopts,
-	    NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "cf:o:rvhV", longopts, NULL)) !=
+	    -1) {
 		switch (opt) {
 		case 'c':
 			c.check = 1;
@@ -453,8 +451,10 @@ main(int argc, char *argv[])
 		case 'f':
 			fail_on = tacit_severity_parse(optarg);
 			if (fail_on < 0) {
-				fprintf(stderr, PROG ": invalid severity '%s' "
-				    "(info, low, medium, high)\n", optarg);
+				fprintf(stderr,
+				    PROG ": invalid severity '%s' "
+					 "(info, low, medium, high)\n",
+				    optarg);
 				return 2;
 			}
 			break;
@@ -488,8 +488,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (c.output != NULL && (c.check || argc > 1 || c.recursive)) {
-		fprintf(stderr, PROG ": -o takes exactly one input and no "
-		    "--check or -r\n");
+		fprintf(stderr,
+		    PROG ": -o takes exactly one input and no "
+			 "--check or -r\n");
 		usage();
 	}
 	if (!c.check && c.show_values) {
@@ -499,12 +500,14 @@ main(int argc, char *argv[])
 	if (!c.check && argc > 1)
 		for (int i = 0; i < argc; i++)
 			if (strcmp(argv[i], "-") == 0) {
-				fprintf(stderr, PROG ": '-' (standard input) "
+				fprintf(stderr,
+				    PROG
+				    ": '-' (standard input) "
 				    "cannot be cleaned with other files\n");
 				usage();
 			}
-	rc = rules_file ? tacit_rules_load_file(&c.rules, rules_file, &e) :
-	    tacit_rules_default(&c.rules, &e);
+	rc = rules_file ? tacit_rules_load_file(&c.rules, rules_file, &e)
+			: tacit_rules_default(&c.rules, &e);
 	if (rc != TACIT_OK) {
 		fprintf(stderr, PROG ": cannot load rules: %s\n",
 		    e.msg[0] ? e.msg : "out of memory");
@@ -516,10 +519,12 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	/* Cleaned data goes to stdout in filter mode: reports go to stderr. */
-	tacit_report_begin(&c.rep, (c.check || c.output != NULL || argc > 0)
-	    && !(argc == 1 && strcmp(argv[0], "-") == 0 && !c.check) ?
-	    stdout : stderr, json ? TACIT_REPORT_JSON : TACIT_REPORT_TEXT,
-	    PROG);
+	tacit_report_begin(&c.rep,
+	    (c.check || c.output != NULL || argc > 0) &&
+		    !(argc == 1 && strcmp(argv[0], "-") == 0 && !c.check)
+		? stdout
+		: stderr,
+	    json ? TACIT_REPORT_JSON : TACIT_REPORT_TEXT, PROG);
 	c.rep.fail_on = (enum tacit_severity)fail_on;
 	c.rep.show_values = c.show_values;
 	c.rep.verbose = verbose;

@@ -17,8 +17,7 @@ static const struct {
 	{ "sanitise", "sanitize", "remove metadata from files, or audit it" },
 };
 
-static const char usage_text[] =
-"usage: tacit [-h | -V] TOOL [ARGS...]\n";
+static const char usage_text[] = "usage: tacit [-h | -V] TOOL [ARGS...]\n";
 
 static void
 help(FILE *f)
@@ -78,8 +77,10 @@ main(int argc, char *argv[])
 		    (tools[i].alias && strcmp(argv[1], tools[i].alias) == 0))
 			tool = tools[i].name;
 	if (tool == NULL) {
-		fprintf(stderr, PROG ": '%s' is not a tacit tool; "
-		    "see 'tacit --help'\n", argv[1]);
+		fprintf(stderr,
+		    PROG ": '%s' is not a tacit tool; "
+			 "see 'tacit --help'\n",
+		    argv[1]);
 		return 2;
 	}
 	if (self_dir(dir, sizeof(dir)) != 0) {

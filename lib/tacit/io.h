@@ -12,11 +12,11 @@
 /* Error codes shared by every module: 0 is success, these are negative. */
 enum {
 	TACIT_OK = 0,
-	TACIT_EIO = -1,          /* read or write failed (errno kept) */
-	TACIT_EFORMAT = -2,      /* malformed or truncated input */
+	TACIT_EIO = -1, /* read or write failed (errno kept) */
+	TACIT_EFORMAT = -2, /* malformed or truncated input */
 	TACIT_EUNSUPPORTED = -3, /* a format or feature we do not handle */
 	TACIT_ENOMEM = -4,
-	TACIT_EVERIFY = -5,      /* output failed its re-scan */
+	TACIT_EVERIFY = -5, /* output failed its re-scan */
 	TACIT_EUSAGE = -6
 };
 
@@ -26,14 +26,14 @@ struct tacit_err {
 };
 
 void tacit_err_set(struct tacit_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * A read-only input with random access: a file descriptor read with pread,
  * or a memory buffer.  Nothing is read beyond size.
  */
 struct tacit_src {
-	int fd;                   /* -1 when mem is used */
+	int fd; /* -1 when mem is used */
 	const unsigned char *mem;
 	uint64_t size;
 };
@@ -41,8 +41,8 @@ struct tacit_src {
 void tacit_src_mem(struct tacit_src *s, const void *mem, size_t size);
 TACIT_WUR int tacit_src_fd(struct tacit_src *s, int fd);
 /* Read exactly len bytes at off; TACIT_EFORMAT if that passes the end. */
-TACIT_WUR int tacit_src_read(const struct tacit_src *s, uint64_t off,
-    void *buf, size_t len);
+TACIT_WUR int tacit_src_read(const struct tacit_src *s, uint64_t off, void *buf,
+    size_t len);
 /* Read up to len bytes at off; returns the count (0 at the end) or <0. */
 TACIT_WUR ssize_t tacit_src_pread(const struct tacit_src *s, uint64_t off,
     void *buf, size_t len);
@@ -55,10 +55,10 @@ struct tacit_sink {
 	int fd;
 	unsigned char *buf;
 	size_t len, cap;
-	uint64_t written;         /* bytes accepted so far */
-	int err;                  /* first error (TACIT_E*), sticky */
+	uint64_t written; /* bytes accepted so far */
+	int err; /* first error (TACIT_E*), sticky */
 	int saved_errno;
-	unsigned char *mem;       /* memory mode: whole output */
+	unsigned char *mem; /* memory mode: whole output */
 	size_t mem_len, mem_cap;
 };
 

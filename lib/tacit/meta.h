@@ -10,9 +10,9 @@ struct tacit_rule;
 
 /* One piece of metadata found in a file. */
 struct tacit_item {
-	char container[16];   /* EXIF, XMP, IPTC, ICC, comment, text, ... */
-	char field[64];       /* tag, keyword or chunk name */
-	char *value;          /* printable UTF-8, NULL unless values wanted */
+	char container[16]; /* EXIF, XMP, IPTC, ICC, comment, text, ... */
+	char field[64]; /* tag, keyword or chunk name */
+	char *value; /* printable UTF-8, NULL unless values wanted */
 	const struct tacit_rule *rule; /* filled by tacit_rules_apply */
 };
 
@@ -21,7 +21,7 @@ struct tacit_item {
 struct tacit_items {
 	struct tacit_item *v;
 	size_t n, cap;
-	size_t dropped;       /* items past TACIT_ITEMS_MAX, counted only */
+	size_t dropped; /* items past TACIT_ITEMS_MAX, counted only */
 	int want_values;
 };
 
@@ -36,12 +36,12 @@ void tacit_items_free(struct tacit_items *it);
 
 struct tacit_clean_opts {
 	int keep_orientation; /* keep EXIF Orientation 2..8 as a minimal EXIF */
-	int keep_icc;         /* keep ICC profiles */
+	int keep_icc; /* keep ICC profiles */
 };
 
 /* The interface every container format implements. */
 struct tacit_engine {
-	const char *name;     /* "JPEG" */
+	const char *name; /* "JPEG" */
 	/* Return 1 when the first bytes are this format's signature. */
 	int (*probe)(const unsigned char *head, size_t len);
 	/* List the metadata found; TACIT_EFORMAT on a malformed file. */

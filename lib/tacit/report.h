@@ -11,10 +11,10 @@ enum tacit_report_format { TACIT_REPORT_TEXT, TACIT_REPORT_JSON };
 
 /* What happened to one file. */
 enum tacit_file_status {
-	TACIT_FILE_SCANNED,     /* --check */
+	TACIT_FILE_SCANNED, /* --check */
 	TACIT_FILE_CLEANED,
-	TACIT_FILE_CLEAN,       /* nothing to remove, left as it was */
-	TACIT_FILE_SKIPPED,     /* unsupported type met while recursing */
+	TACIT_FILE_CLEAN, /* nothing to remove, left as it was */
+	TACIT_FILE_SKIPPED, /* unsupported type met while recursing */
 	TACIT_FILE_ERROR
 };
 
@@ -23,10 +23,10 @@ struct tacit_report {
 	enum tacit_report_format format;
 	const char *tool;
 	int show_values;
-	int verbose;            /* text: also say what happened when cleaning */
+	int verbose; /* text: also say what happened when cleaning */
 	enum tacit_severity fail_on;
 	size_t files, findings, errors, at_fail_on;
-	int max_severity;       /* -1 when nothing was found */
+	int max_severity; /* -1 when nothing was found */
 };
 
 void tacit_report_begin(struct tacit_report *r, FILE *out,

@@ -16,10 +16,10 @@ enum tacit_severity {
 struct tacit_rule {
 	char *id;
 	char *summary;
-	char *container;      /* glob over tacit_item.container */
-	char **fields;        /* globs over tacit_item.field, NULL-ended */
+	char *container; /* glob over tacit_item.container */
+	char **fields; /* globs over tacit_item.field, NULL-ended */
 	enum tacit_severity severity;
-	int keep;             /* sanitise keeps it unless --strip-all */
+	int keep; /* sanitise keeps it unless --strip-all */
 };
 
 struct tacit_rules;

@@ -10,8 +10,7 @@
  * "prefix:Name" (rdf/x/xml structure is skipped).  Never fails on odd
  * XML: at worst the whole packet is reported as one item "packet".
  */
-int tacit_xmp_scan(const unsigned char *p, size_t len,
-    struct tacit_items *out);
+int tacit_xmp_scan(const unsigned char *p, size_t len, struct tacit_items *out);
 
 /*
  * List Photoshop image resources ("8BIM" blocks, as in JPEG APP13 after

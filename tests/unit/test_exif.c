@@ -33,32 +33,34 @@ test_minimal_roundtrip(void **state)
 		free(t);
 	}
 	assert_int_not_equal(tacit_exif_minimal(0, &(unsigned char *){ NULL },
-	    &(size_t){ 0 }, &e), 0);
+				 &(size_t){ 0 }, &e),
+	    0);
 	assert_int_not_equal(tacit_exif_minimal(9, &(unsigned char *){ NULL },
-	    &(size_t){ 0 }, &e), 0);
+				 &(size_t){ 0 }, &e),
+	    0);
 }
 
 static void
 test_orientation_reader_bounds(void **state)
 {
-	unsigned char t[26] = { 'I', 'I', 42, 0, 8, 0, 0, 0,
-		1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0 };
+	unsigned char t[26] = { 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01,
+		3, 0, 1, 0, 0, 0, 6, 0, 0, 0 };
 
 	(void)state;
 	assert_int_equal(tacit_exif_orientation(t, sizeof(t)), 6);
 	/* Every shorter block: no read past its end, no value. */
 	for (size_t n = 0; n < 20; n++)
 		assert_int_equal(tacit_exif_orientation(t, n), 0);
-	t[4] = 0xf0;    /* IFD offset past the end */
+	t[4] = 0xf0; /* IFD offset past the end */
 	assert_int_equal(tacit_exif_orientation(t, sizeof(t)), 0);
 	t[4] = 8;
-	t[8] = 0xff;    /* an entry count that does not fit */
+	t[8] = 0xff; /* an entry count that does not fit */
 	assert_int_equal(tacit_exif_orientation(t, sizeof(t)), 0);
 	t[8] = 1;
-	t[18] = 9;      /* out of range */
+	t[18] = 9; /* out of range */
 	assert_int_equal(tacit_exif_orientation(t, sizeof(t)), 0);
 	t[18] = 6;
-	t[12] = 4;      /* LONG, not SHORT */
+	t[12] = 4; /* LONG, not SHORT */
 	assert_int_equal(tacit_exif_orientation(t, sizeof(t)), 0);
 	memcpy(t, "XX", 2);
 	assert_int_equal(tacit_exif_orientation(t, sizeof(t)), 0);

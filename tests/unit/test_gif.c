@@ -61,41 +61,29 @@ put_chain(struct buf *b, const void *data, size_t n, size_t step)
 }
 
 /* GIF89a, 1x1, global colour table of two entries. */
-static const unsigned char gif_head[] = {
-	'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0,
-	0, 0, 0, 0xff, 0xff, 0xff
-};
+static const unsigned char gif_head[] = { 'G', 'I', 'F', '8', '9', 'a', 1, 0, 1,
+	0, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff };
 
 /* One 1x1 frame: descriptor, LZW minimum code size 2, one sub-block. */
-static const unsigned char gif_frame[] = {
-	0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0
-};
+static const unsigned char gif_frame[] = { 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2,
+	2, 0x44, 0x01, 0 };
 
 /* A 1x1 frame with its own two-colour table. */
-static const unsigned char gif_frame_lct[] = {
-	0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0x80, 0xff, 0, 0, 0, 0xff, 0,
-	2, 2, 0x44, 0x01, 0
-};
+static const unsigned char gif_frame_lct[] = { 0x2c, 0, 0, 0, 0, 1, 0, 1, 0,
+	0x80, 0xff, 0, 0, 0, 0xff, 0, 2, 2, 0x44, 0x01, 0 };
 
-static const unsigned char gif_gce[] = {
-	0x21, 0xf9, 4, 0x04, 10, 0, 0, 0
-};
+static const unsigned char gif_gce[] = { 0x21, 0xf9, 4, 0x04, 10, 0, 0, 0 };
 
-static const unsigned char gif_loop[] = {
-	0x21, 0xff, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0',
-	3, 1, 0, 0, 0
-};
+static const unsigned char gif_loop[] = { 0x21, 0xff, 11, 'N', 'E', 'T', 'S',
+	'C', 'A', 'P', 'E', '2', '.', '0', 3, 1, 0, 0, 0 };
 
-static const unsigned char gif_animexts[] = {
-	0x21, 0xff, 11, 'A', 'N', 'I', 'M', 'E', 'X', 'T', 'S', '1', '.', '0',
-	3, 1, 5, 0, 5, 2, 0, 0x10, 0, 0, 0
-};
+static const unsigned char gif_animexts[] = { 0x21, 0xff, 11, 'A', 'N', 'I',
+	'M', 'E', 'X', 'T', 'S', '1', '.', '0', 3, 1, 5, 0, 5, 2, 0, 0x10, 0, 0,
+	0 };
 
 /* Plain text: a 12-byte grid header, then the rendered text. */
-static const unsigned char gif_text[] = {
-	0x21, 0x01, 12, 0, 0, 0, 0, 8, 0, 8, 0, 8, 8, 1, 0,
-	2, 'h', 'i', 0
-};
+static const unsigned char gif_text[] = { 0x21, 0x01, 12, 0, 0, 0, 0, 8, 0, 8,
+	0, 8, 8, 1, 0, 2, 'h', 'i', 0 };
 
 static void
 put_comment(struct buf *b, const char *s, size_t step)
@@ -192,16 +180,14 @@ static void
 test_probe(void **state)
 {
 	(void)state;
-	assert_true(tacit_engine_gif.probe((const unsigned char *)"GIF87a",
-	    6));
-	assert_true(tacit_engine_gif.probe((const unsigned char *)"GIF89a\1",
-	    7));
-	assert_false(tacit_engine_gif.probe((const unsigned char *)"GIF88a",
-	    6));
-	assert_false(tacit_engine_gif.probe((const unsigned char *)"GIF89",
-	    5));
-	assert_false(tacit_engine_gif.probe((const unsigned char *)"\x89PNG",
-	    4));
+	assert_true(tacit_engine_gif.probe((const unsigned char *)"GIF87a", 6));
+	assert_true(
+	    tacit_engine_gif.probe((const unsigned char *)"GIF89a\1", 7));
+	assert_false(
+	    tacit_engine_gif.probe((const unsigned char *)"GIF88a", 6));
+	assert_false(tacit_engine_gif.probe((const unsigned char *)"GIF89", 5));
+	assert_false(
+	    tacit_engine_gif.probe((const unsigned char *)"\x89PNG", 4));
 }
 
 static void
@@ -243,7 +229,8 @@ build_dirty(struct buf *in, struct buf *want, struct buf *want_icc)
 	put(in, gif_head, sizeof(gif_head));
 	put(in, gif_loop, sizeof(gif_loop));
 	put_comment(in, "secret comment", 5);
-	put_xmp(in, "<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+	put_xmp(in,
+	    "<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>"
 	    "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf="
 	    "'http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
 	    "<rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/'"
@@ -251,7 +238,10 @@ build_dirty(struct buf *in, struct buf *want, struct buf *want_icc)
 	    "<?xpacket end='w'?>");
 	put_app(in, "MGK8BIM0000", mgk, sizeof(mgk));
 	put_app(in, "MGKIPTC0000", "\x1c\x02\x50\0\2me", 7);
-	put_app(in, "Custom\0\x01" "1.0", "hello", 5);
+	put_app(in,
+	    "Custom\0\x01"
+	    "1.0",
+	    "hello", 5);
 	put(in, unknown, sizeof(unknown));
 	put(in, gif_gce, sizeof(gif_gce));
 	put_icc(in);
@@ -343,8 +333,7 @@ test_dirty_scan(void **state)
 	tacit_items_free(&it);
 
 	/* A cleaned file lists only what was kept. */
-	assert_int_equal(do_scan(want_icc.p, want_icc.len, &it, &e),
-	    TACIT_OK);
+	assert_int_equal(do_scan(want_icc.p, want_icc.len, &it, &e), TACIT_OK);
 	assert_int_equal(it.n, 1);
 	assert_non_null(find_item(&it, "ICC", "profile"));
 	tacit_items_free(&it);
@@ -360,13 +349,11 @@ test_dirty_scan(void **state)
 static void
 test_smuggled_sub_blocks(void **state)
 {
-	static const unsigned char gce_extra[] = {
-		0x21, 0xf9, 4, 0x04, 10, 0, 0, 3, 'a', 'b', 'c', 0
-	};
-	static const unsigned char loop_extra[] = {
-		0x21, 0xff, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2',
-		'.', '0', 4, 'l', 'e', 'a', 'k', 3, 1, 0, 0, 3, 9, 9, 9, 0
-	};
+	static const unsigned char gce_extra[] = { 0x21, 0xf9, 4, 0x04, 10, 0,
+		0, 3, 'a', 'b', 'c', 0 };
+	static const unsigned char loop_extra[] = { 0x21, 0xff, 11, 'N', 'E',
+		'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0', 4, 'l', 'e', 'a',
+		'k', 3, 1, 0, 0, 3, 9, 9, 9, 0 };
 	struct buf in = { 0 }, want = { 0 }, out = { 0 };
 	struct tacit_items it;
 	struct tacit_err e = { "" };
@@ -386,8 +373,8 @@ test_smuggled_sub_blocks(void **state)
 	assert_same(&out, &want);
 	assert_int_equal(do_scan(in.p, in.len, &it, &e), TACIT_OK);
 	assert_int_equal(it.n, 2);
-	assert_non_null(find_item(&it, "application",
-	    "NETSCAPE2.0 extra data"));
+	assert_non_null(
+	    find_item(&it, "application", "NETSCAPE2.0 extra data"));
 	assert_non_null(find_item(&it, "chunk", "graphic control extra data"));
 	tacit_items_free(&it);
 	free(in.p);
@@ -406,7 +393,7 @@ test_truncation(void **state)
 
 	(void)state;
 	build_dirty(&in, &want, &want_icc);
-	end = in.len - 13;      /* just past the trailer */
+	end = in.len - 13; /* just past the trailer */
 	for (size_t n = 0; n < end; n++) {
 		unsigned char *copy = malloc(n > 0 ? n : 1);
 
@@ -417,8 +404,7 @@ test_truncation(void **state)
 		assert_true(e.msg[0] != '\0');
 		tacit_items_free(&it);
 		e.msg[0] = '\0';
-		assert_int_equal(do_clean(copy, n, 1, &out, &e),
-		    TACIT_EFORMAT);
+		assert_int_equal(do_clean(copy, n, 1, &out, &e), TACIT_EFORMAT);
 		assert_true(e.msg[0] != '\0');
 		free(copy);
 	}
@@ -445,8 +431,7 @@ expect_bad(const struct buf *in, const char *msg)
 	if (msg != NULL)
 		assert_string_equal(e.msg, msg);
 	e.msg[0] = '\0';
-	assert_int_equal(do_clean(in->p, in->len, 0, &out, &e),
-	    TACIT_EFORMAT);
+	assert_int_equal(do_clean(in->p, in->len, 0, &out, &e), TACIT_EFORMAT);
 	if (msg != NULL)
 		assert_string_equal(e.msg, msg);
 	free(out.p);
@@ -482,16 +467,12 @@ test_lying_colour_tables(void **state)
 static void
 test_chains_off_the_end(void **state)
 {
-	static const unsigned char long_comment[] = {
-		0x21, 0xfe, 0xff, 'a', 'b', 'c'
-	};
-	static const unsigned char long_image[] = {
-		0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 200, 1
-	};
-	static const unsigned char no_terminator[] = {
-		0x21, 0xff, 11, 'X', 'M', 'P', ' ', 'D', 'a', 't', 'a', 'X',
-		'M', 'P', '<', 'x', '>'
-	};
+	static const unsigned char long_comment[] = { 0x21, 0xfe, 0xff, 'a',
+		'b', 'c' };
+	static const unsigned char long_image[] = { 0x2c, 0, 0, 0, 0, 1, 0, 1,
+		0, 0, 2, 2, 0x44, 0x01, 200, 1 };
+	static const unsigned char no_terminator[] = { 0x21, 0xff, 11, 'X', 'M',
+		'P', ' ', 'D', 'a', 't', 'a', 'X', 'M', 'P', '<', 'x', '>' };
 	struct buf in = { 0 };
 
 	(void)state;
@@ -516,9 +497,7 @@ test_chains_off_the_end(void **state)
 static void
 test_malformed(void **state)
 {
-	static const unsigned char bad_gce[] = {
-		0x21, 0xf9, 3, 0, 0, 0, 0
-	};
+	static const unsigned char bad_gce[] = { 0x21, 0xf9, 3, 0, 0, 0, 0 };
 	struct buf in = { 0 };
 
 	(void)state;
@@ -553,9 +532,8 @@ test_malformed(void **state)
 static void
 test_odd_application(void **state)
 {
-	static const unsigned char short_id[] = {
-		0x21, 0xff, 3, 'a', 'b', 'c', 0
-	};
+	static const unsigned char short_id[] = { 0x21, 0xff, 3, 'a', 'b', 'c',
+		0 };
 	static const unsigned char empty[] = { 0x21, 0xff, 0 };
 	struct buf in = { 0 }, want = { 0 }, out = { 0 };
 	struct tacit_items it;
@@ -641,8 +619,7 @@ test_big_frame_fd(void **state)
 	assert_int_equal(tacit_write_all(fd, in.p, in.len), TACIT_OK);
 	assert_int_equal(tacit_src_fd(&src, fd), TACIT_OK);
 	tacit_sink_init_mem(&k);
-	assert_int_equal(tacit_engine_gif.clean(&src, &k, &opts, &e),
-	    TACIT_OK);
+	assert_int_equal(tacit_engine_gif.clean(&src, &k, &opts, &e), TACIT_OK);
 	assert_int_equal(k.mem_len, want.len);
 	assert_memory_equal(k.mem, want.p, want.len);
 	tacit_sink_free(&k);
@@ -719,8 +696,7 @@ test_samples(void **state)
 	(void)state;
 	check_sample("/work/shared/testdata/images/mat2/dirty.gif", "comment",
 	    0);
-	check_sample("/work/shared/testdata/images/exiftool/GIF.gif", "XMP",
-	    1);
+	check_sample("/work/shared/testdata/images/exiftool/GIF.gif", "XMP", 1);
 }
 
 int

@@ -68,8 +68,8 @@ count_entries(void)
 
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.' || strncmp(de->d_name, ".tacit-", 7)
-		    == 0;
+		n += de->d_name[0] != '.' ||
+		    strncmp(de->d_name, ".tacit-", 7) == 0;
 	closedir(d);
 	return n;
 }
@@ -85,8 +85,7 @@ test_src_bounds(void **state)
 	tacit_src_mem(&s, data, 10);
 	assert_int_equal(tacit_src_read(&s, 0, buf, 10), 0);
 	assert_int_equal(tacit_src_read(&s, 5, buf, 6), TACIT_EFORMAT);
-	assert_int_equal(tacit_src_read(&s, UINT64_MAX, buf, 2),
-	    TACIT_EFORMAT);
+	assert_int_equal(tacit_src_read(&s, UINT64_MAX, buf, 2), TACIT_EFORMAT);
 	assert_int_equal(tacit_src_read(&s, 2, buf, SIZE_MAX), TACIT_EFORMAT);
 	assert_int_equal(tacit_src_pread(&s, 8, buf, 16), 2);
 	assert_int_equal(tacit_src_pread(&s, 10, buf, 16), 0);
@@ -210,8 +209,9 @@ test_replace_abort_and_rename_failure(void **state)
 	assert_string_equal(read_file(a), "old a");
 	tacit_batch_free(&batch);
 	/* No directory to create the temp file in. */
-	assert_int_not_equal(tacit_replace_open(&r, "/nonexistent/dir/x",
-	    NULL, &e), 0);
+	assert_int_not_equal(tacit_replace_open(&r, "/nonexistent/dir/x", NULL,
+				 &e),
+	    0);
 	assert_null(r);
 }
 

@@ -33,14 +33,14 @@ seg(struct buf *b, unsigned marker, const void *payload, size_t n)
 	put(b, payload, n);
 }
 
-static const unsigned char jfif[14] = { 'J', 'F', 'I', 'F', 0, 1, 1, 0,
-	0, 1, 0, 1, 0, 0 };
+static const unsigned char jfif[14] = { 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0,
+	1, 0, 0 };
 static const unsigned char sof[] = { 8, 0, 1, 0, 1, 1, 1, 0x11, 0 };
 static const unsigned char dqt[] = { 0, 1, 2, 3, 4 };
 static const unsigned char sos[] = { 1, 1, 0, 0, 63, 0 };
 /* Coded data with a stuffed 0xFF00, a restart marker and fill bytes. */
-static const unsigned char ecs[] = { 0x12, 0xff, 0x00, 0x34, 0xff, 0xd0,
-	0x56, 0x78 };
+static const unsigned char ecs[] = { 0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56,
+	0x78 };
 
 static void
 image(struct buf *b)
@@ -61,14 +61,9 @@ eoi(struct buf *b)
 static size_t
 exif_block(unsigned char *p, int o)
 {
-	static const unsigned char t[] = {
-		'E', 'x', 'i', 'f', 0, 0,
-		'M', 'M', 0, 42, 0, 0, 0, 8,
-		0, 2,
-		0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0,
-		0x01, 0x3b, 0, 2, 0, 0, 0, 4, 'm', 'e', '!', 0,
-		0, 0, 0, 0
-	};
+	static const unsigned char t[] = { 'E', 'x', 'i', 'f', 0, 0, 'M', 'M',
+		0, 42, 0, 0, 0, 8, 0, 2, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 0, 0,
+		0, 0x01, 0x3b, 0, 2, 0, 0, 0, 4, 'm', 'e', '!', 0, 0, 0, 0, 0 };
 
 	memcpy(p, t, sizeof(t));
 	p[6 + 8 + 2 + 9] = (unsigned char)o;
@@ -108,11 +103,14 @@ has_item(const struct tacit_items *it, const char *c, const char *f)
 	return 0;
 }
 
-static const char xmp[] = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta "
+static const char xmp[] =
+    "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta "
     "xmlns:dc='d'><rdf:Description dc:creator='me'/></x:xmpmeta>";
 /* One IPTC By-line dataset (7 bytes, padded to 8) in resource 0x0404. */
-static const char ps[] = "Photoshop 3.0\0" "8BIM\x04\x04\0\0\0\0\0\x07"
-    "\x1c\x02\x50\0\x02" "me\0";
+static const char ps[] = "Photoshop 3.0\0"
+			 "8BIM\x04\x04\0\0\0\0\0\x07"
+			 "\x1c\x02\x50\0\x02"
+			 "me\0";
 
 static void
 dirty(struct buf *b, int o)
@@ -179,8 +177,10 @@ test_orientation_after_jfif(void **state)
 	/* SOI, JFIF APP0, then the minimal EXIF. */
 	assert_memory_equal(k.mem + 2 + 4 + sizeof(jfif), "\xff\xe1", 2);
 	assert_memory_equal(k.mem + 2 + 4 + sizeof(jfif) + 4, "Exif\0\0", 6);
-	assert_int_equal(tacit_exif_orientation(k.mem + 2 + 4 +
-	    sizeof(jfif) + 10, k.mem_len - 30), 6);
+	assert_int_equal(tacit_exif_orientation(k.mem + 2 + 4 + sizeof(jfif) +
+				 10,
+			     k.mem_len - 30),
+	    6);
 	assert_int_equal(scan(k.mem, k.mem_len, &it), 0);
 	assert_int_equal(it.n, 1);
 	assert_true(has_item(&it, "EXIF", "Orientation"));
@@ -225,7 +225,7 @@ test_jfif_thumbnail_trimmed(void **state)
 
 	(void)state;
 	memcpy(j, jfif, sizeof(jfif));
-	j[12] = 2;      /* a 2x2 RGB thumbnail */
+	j[12] = 2; /* a 2x2 RGB thumbnail */
 	j[13] = 2;
 	memset(j + 14, 0xaa, 12);
 	memset(&in, 0, sizeof(in));
@@ -255,11 +255,11 @@ test_progressive_and_fill_bytes(void **state)
 	seg(&in, 0xc4, "\0\0", 2);
 	seg(&in, 0xda, sos, sizeof(sos));
 	put(&in, ecs, sizeof(ecs));
-	put(&in, "\xff\xff", 2);        /* fill bytes before a marker */
+	put(&in, "\xff\xff", 2); /* fill bytes before a marker */
 	seg(&in, 0xc4, "\1\1", 2);
 	seg(&in, 0xda, sos, sizeof(sos));
 	put(&in, ecs, sizeof(ecs));
-	seg(&in, 0xdc, "\0\1", 2);      /* DNL */
+	seg(&in, 0xdc, "\0\1", 2); /* DNL */
 	eoi(&in);
 	assert_int_equal(clean(&in, &k, 1, 1), 0);
 	/* Everything kept; the fill bytes are padding and may go. */
@@ -274,7 +274,7 @@ test_truncated_everywhere(void **state)
 
 	(void)state;
 	dirty(&in, 6);
-	in.n -= 6;      /* no trailer: every shorter prefix lacks EOI */
+	in.n -= 6; /* no trailer: every shorter prefix lacks EOI */
 	for (size_t n = 0; n < in.n; n++) {
 		unsigned char *p = malloc(n ? n : 1);
 		struct tacit_items it;
@@ -307,7 +307,10 @@ test_lying_lengths(void **state)
 	(void)state;
 	/* A segment length running past the end of the file. */
 	memset(&in, 0, sizeof(in));
-	put(&in, "\xff\xd8\xff\xe1\xff\xf0" "Exif", 10);
+	put(&in,
+	    "\xff\xd8\xff\xe1\xff\xf0"
+	    "Exif",
+	    10);
 	assert_int_equal(scan(in.p, in.n, &it), TACIT_EFORMAT);
 	tacit_items_free(&it);
 	assert_int_equal(clean(&in, &k, 1, 1), TACIT_EFORMAT);
@@ -333,7 +336,10 @@ test_lying_lengths(void **state)
 	/* An EXIF whose IFD offset lies: still reported, never read. */
 	memset(&in, 0, sizeof(in));
 	put(&in, "\xff\xd8", 2);
-	seg(&in, 0xe1, "Exif\0\0MM\0\x2a" "\xff\xff\xff\xf0", 14);
+	seg(&in, 0xe1,
+	    "Exif\0\0MM\0\x2a"
+	    "\xff\xff\xff\xf0",
+	    14);
 	image(&in);
 	eoi(&in);
 	assert_int_equal(scan(in.p, in.n, &it), 0);
@@ -347,12 +353,13 @@ static void
 test_probe(void **state)
 {
 	(void)state;
-	assert_true(tacit_engine_jpeg.probe((const unsigned char *)
-	    "\xff\xd8\xff\xe0", 4));
-	assert_false(tacit_engine_jpeg.probe((const unsigned char *)
-	    "\xff\xd8", 2));
-	assert_false(tacit_engine_jpeg.probe((const unsigned char *)
-	    "\x89PNG", 4));
+	assert_true(
+	    tacit_engine_jpeg.probe((const unsigned char *)"\xff\xd8\xff\xe0",
+		4));
+	assert_false(
+	    tacit_engine_jpeg.probe((const unsigned char *)"\xff\xd8", 2));
+	assert_false(
+	    tacit_engine_jpeg.probe((const unsigned char *)"\x89PNG", 4));
 }
 
 int

@@ -30,12 +30,14 @@ static void
 test_controls_and_bidi_replaced(void **state)
 {
 	struct tacit_items it;
-	const char v[] = "a\x1b[31mb\xe2\x80\xae" "c\xc3\xa9\xff\0\0";
+	const char v[] = "a\x1b[31mb\xe2\x80\xae"
+			 "c\xc3\xa9\xff\0\0";
 
 	(void)state;
 	tacit_items_init(&it, 1);
 	assert_int_equal(tacit_items_add(&it, "co\x07nt", "fi\neld", v,
-	    sizeof(v) - 1), 0);
+			     sizeof(v) - 1),
+	    0);
 	assert_string_equal(it.v[0].value, "a.[31mb.c\xc3\xa9.");
 	assert_string_equal(it.v[0].container, "co?nt");
 	assert_string_equal(it.v[0].field, "fi?eld");
@@ -52,7 +54,7 @@ test_values_only_when_wanted(void **state)
 	assert_int_equal(tacit_items_add(&it, "EXIF", "Artist", "me", 2), 0);
 	assert_null(it.v[0].value);
 	tacit_items_free(&it);
-	tacit_items_free(&it);  /* twice is fine */
+	tacit_items_free(&it); /* twice is fine */
 }
 
 static void

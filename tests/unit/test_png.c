@@ -79,13 +79,10 @@ chunk(struct buf *b, const char *type, const void *data, size_t n)
 #define CHUNK_LIT(b, type, lit) chunk((b), (type), (lit), sizeof(lit) - 1)
 
 /* 1x1 RGB, 8 bits. */
-static const unsigned char ihdr[13] = {
-	0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0
-};
+static const unsigned char ihdr[13] = { 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0 };
 /* A real zlib stream of the one red pixel's scanline (filter 0). */
-static const unsigned char idat[] = {
-	0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00
-};
+static const unsigned char idat[] = { 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00,
+	0x00, 0x03, 0x01, 0x01, 0x00 };
 
 static void
 start(struct buf *b)
@@ -234,8 +231,7 @@ item_list(const struct tacit_items *it)
 }
 
 static const char *
-value_of(const struct tacit_items *it, const char *container,
-    const char *field)
+value_of(const struct tacit_items *it, const char *container, const char *field)
 {
 	for (size_t i = 0; i < it->n; i++)
 		if (strcmp(it->v[i].container, container) == 0 &&
@@ -250,8 +246,9 @@ test_probe(void **state)
 	(void)state;
 	assert_true(tacit_engine_png.probe(sig, 8));
 	assert_false(tacit_engine_png.probe(sig, 7));
-	assert_false(tacit_engine_png.probe((const unsigned char *)
-	    "\xff\xd8\xff\xe0 JPEG", 9));
+	assert_false(
+	    tacit_engine_png
+		.probe((const unsigned char *)"\xff\xd8\xff\xe0 JPEG", 9));
 	assert_string_equal(tacit_engine_png.name, "PNG");
 }
 
@@ -361,7 +358,7 @@ test_clean_verbatim(void **state)
 	CHUNK_LIT(&b, "tEXt", "a\0b");
 	chunk(&b, "IDAT", idat, sizeof(idat));
 	chunk(&b, "IEND", NULL, 0);
-	buf_add(&want, b.p, 33);                /* signature and IHDR */
+	buf_add(&want, b.p, 33); /* signature and IHDR */
 	buf_add(&want, b.p + 33 + 15, b.len - 33 - 15);
 	assert_int_equal(do_clean(b.p, b.len, 1, 1, &k, &e), TACIT_OK);
 	assert_int_equal(k.mem_len, want.len);
@@ -487,7 +484,7 @@ test_bad_crc(void **state)
 	CHUNK_LIT(&b, "tEXt", "a\0b");
 	chunk(&b, "IDAT", idat, sizeof(idat));
 	chunk(&b, "IEND", NULL, 0);
-	b.p[33 + 8] ^= 1;       /* tEXt data */
+	b.p[33 + 8] ^= 1; /* tEXt data */
 	expect_fail(&b, TACIT_EFORMAT, "bad CRC in PNG chunk 'tEXt'");
 	b.p[33 + 8] ^= 1;
 	b.p[b.len - 1] ^= 0x80; /* IEND's CRC */
@@ -594,7 +591,7 @@ test_truncation(void **state)
 
 	(void)state;
 	dirty(&b);
-	b.len -= 14;            /* drop the trailer: the file ends at IEND */
+	b.len -= 14; /* drop the trailer: the file ends at IEND */
 	for (size_t n = 0; n < b.len; n++) {
 		unsigned char *copy = malloc(n ? n : 1);
 		struct buf t = { copy, n, n };

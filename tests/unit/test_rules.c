@@ -35,7 +35,8 @@ test_default_rules(void **state)
 	assert_int_equal(tacit_rules_match(r, "EXIF", "GPSLatitude")->severity,
 	    TACIT_SEV_HIGH);
 	assert_string_equal(tacit_rules_match(r, "EXIF", "BodySerialNumber")
-	    ->id, "exif-serial");
+				->id,
+	    "exif-serial");
 	assert_string_equal(tacit_rules_match(r, "EXIF", "Artist")->id,
 	    "exif-owner");
 	assert_string_equal(tacit_rules_match(r, "EXIF", "ColorSpace")->id,
@@ -64,9 +65,11 @@ test_first_match_and_lists(void **state)
 	struct tacit_clean_opts o;
 
 	(void)state;
-	r = load("version: 1\nrules:\n"
+	r = load(
+	    "version: 1\nrules:\n"
 	    "  - {id: a, severity: low, container: EXIF, field: [Make, Model]}\n"
-	    "  - {id: b, severity: high, container: 'E*'}\n", 0);
+	    "  - {id: b, severity: high, container: 'E*'}\n",
+	    0);
 	assert_string_equal(tacit_rules_match(r, "EXIF", "Model")->id, "a");
 	assert_string_equal(tacit_rules_match(r, "EXIF", "Orientation")->id,
 	    "b");
@@ -90,16 +93,19 @@ test_bad_rules(void **state)
 	    TACIT_EFORMAT);
 	load("version: 1\nrules:\n  - {id: a, severity: dire, container: a}\n",
 	    TACIT_EFORMAT);
-	load("version: 1\nrules:\n  - {id: a, severity: low}\n",
+	load("version: 1\nrules:\n  - {id: a, severity: low}\n", TACIT_EFORMAT);
+	load("version: 1\nrules:\n  - {id: a, severity: low, container: a, "
+	     "kepe: true}\n",
 	    TACIT_EFORMAT);
 	load("version: 1\nrules:\n  - {id: a, severity: low, container: a, "
-	    "kepe: true}\n", TACIT_EFORMAT);
+	     "keep: maybe}\n",
+	    TACIT_EFORMAT);
 	load("version: 1\nrules:\n  - {id: a, severity: low, container: a, "
-	    "keep: maybe}\n", TACIT_EFORMAT);
+	     "field: [[x]]}\n",
+	    TACIT_EFORMAT);
 	load("version: 1\nrules:\n  - {id: a, severity: low, container: a, "
-	    "field: [[x]]}\n", TACIT_EFORMAT);
-	load("version: 1\nrules:\n  - {id: a, severity: low, container: a, "
-	    "field: []}\n", TACIT_EFORMAT);
+	     "field: []}\n",
+	    TACIT_EFORMAT);
 	load("version: 1\nrules: [\n", TACIT_EFORMAT);
 	load("", TACIT_EFORMAT);
 	big = malloc(TACIT_RULES_MAX_BYTES + 2);

@@ -93,35 +93,28 @@ finish(struct webp *w)
 }
 
 /* Fake image data: engine tests never decode it. */
-static const unsigned char vp8l[] = { 0x2f, 0x5f, 0xc0, 0x3b, 0x00, 0x07,
-	0x10, 0x11, 0x22 };                     /* odd: 9 bytes */
-static const unsigned char vp8[] = { 0x30, 0x01, 0x00, 0x9d, 0x01, 0x2a,
-	0x60, 0x00, 0x3c, 0x00, 0x11, 0x22 };
+static const unsigned char vp8l[] = { 0x2f, 0x5f, 0xc0, 0x3b, 0x00, 0x07, 0x10,
+	0x11, 0x22 }; /* odd: 9 bytes */
+static const unsigned char vp8[] = { 0x30, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x60,
+	0x00, 0x3c, 0x00, 0x11, 0x22 };
 static const unsigned char alph[] = { 0x11, 0x07, 0x10 };
 static const unsigned char anim[] = { 0xff, 0xff, 0xff, 0xff, 0, 0 };
-static const unsigned char iccp[] = "fake ICC profile.";  /* 18 bytes */
-static const unsigned char xmp[] = "<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
+static const unsigned char iccp[] = "fake ICC profile."; /* 18 bytes */
+static const unsigned char xmp[] =
+    "<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
     "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
     "<rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/' "
     "dc:format='image/webp'/></rdf:RDF></x:xmpmeta>";
 static const unsigned char junk[] = { 'g', 'p', 's' };
 
 /* TIFF: IFD0 with Orientation 6 and Artist "x". */
-static const unsigned char tiff6[] = {
-	'I', 'I', 42, 0, 8, 0, 0, 0,
-	2, 0,
-	0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,
-	0x3b, 0x01, 2, 0, 2, 0, 0, 0, 'x', 0, 0, 0,
-	0, 0, 0, 0
-};
+static const unsigned char tiff6[] = { 'I', 'I', 42, 0, 8, 0, 0, 0, 2, 0, 0x12,
+	0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0x3b, 0x01, 2, 0, 2, 0, 0, 0, 'x',
+	0, 0, 0, 0, 0, 0, 0 };
 /* The same with Orientation 1. */
-static const unsigned char tiff1[] = {
-	'I', 'I', 42, 0, 8, 0, 0, 0,
-	2, 0,
-	0x12, 0x01, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0,
-	0x3b, 0x01, 2, 0, 2, 0, 0, 0, 'x', 0, 0, 0,
-	0, 0, 0, 0
-};
+static const unsigned char tiff1[] = { 'I', 'I', 42, 0, 8, 0, 0, 0, 2, 0, 0x12,
+	0x01, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0x3b, 0x01, 2, 0, 2, 0, 0, 0, 'x',
+	0, 0, 0, 0, 0, 0, 0 };
 
 /* tiff6 behind JPEG's "Exif\0\0", as some writers do. */
 static void
@@ -161,8 +154,7 @@ run_scan(const unsigned char *in, size_t len, struct tacit_items *it,
 }
 
 static int
-has_item(const struct tacit_items *it, const char *container,
-    const char *field)
+has_item(const struct tacit_items *it, const char *container, const char *field)
 {
 	for (size_t i = 0; i < it->n; i++)
 		if (strcmp(it->v[i].container, container) == 0 &&
@@ -206,8 +198,7 @@ chunk_list(const unsigned char *p, size_t len, char *ids, size_t cap)
 
 /* The payload of the first chunk called id, or NULL. */
 static const unsigned char *
-find_chunk(const unsigned char *p, size_t len, const char *id,
-    uint32_t *size)
+find_chunk(const unsigned char *p, size_t len, const char *id, uint32_t *size)
 {
 	size_t off = 12;
 
@@ -328,7 +319,7 @@ test_extended_strip_all(void **state)
 	dirty_extended(&w);
 	start(&want);
 	vp8x(&want, 0x10);
-	chunk(&want, "ALPH", alph, sizeof(alph));   /* pad byte now 0 */
+	chunk(&want, "ALPH", alph, sizeof(alph)); /* pad byte now 0 */
 	chunk(&want, "VP8 ", vp8, sizeof(vp8));
 	finish(&want);
 
@@ -489,7 +480,7 @@ test_orientation_normal(void **state)
 	vp8x(&w, 0x08);
 	chunk(&w, "VP8L", vp8l, sizeof(vp8l));
 	chunk(&w, "EXIF", tiff1, sizeof(tiff1));
-	chunk(&w, "EXIF", tiff6, sizeof(tiff6));   /* the first one counts */
+	chunk(&w, "EXIF", tiff6, sizeof(tiff6)); /* the first one counts */
 	finish(&w);
 	assert_int_equal(run_clean(w.b, w.n, 1, 1, &k, &e), TACIT_OK);
 	chunk_list(k.mem, k.mem_len, ids, sizeof(ids));
@@ -551,7 +542,7 @@ test_animation(void **state)
 	vp8x(&w, 0x02 | 0x08 | 0x04);
 	chunk(&w, "ANIM", anim, sizeof(anim));
 	chunk(&w, "ANMF", frame.b, frame.n);
-	chunk(&w, "ANMF", frame.b, frame.n - 1);   /* odd */
+	chunk(&w, "ANMF", frame.b, frame.n - 1); /* odd */
 	exif_prefixed(&w, tiff6, sizeof(tiff6));
 	chunk(&w, "XMP ", xmp, sizeof(xmp) - 1);
 	finish(&w);
@@ -583,7 +574,7 @@ test_missing_last_pad(void **state)
 	(void)state;
 	start(&w);
 	chunk(&w, "VP8L", vp8l, sizeof(vp8l));
-	w.n--;                                   /* drop the pad */
+	w.n--; /* drop the pad */
 	finish(&w);
 	start(&want);
 	chunk(&want, "VP8L", vp8l, sizeof(vp8l));

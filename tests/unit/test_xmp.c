@@ -101,8 +101,8 @@ count(const struct tacit_items *it, const char *container, const char *field)
 
 /* Item container/field is present, with this value (NULL: no value). */
 static void
-expect(const struct tacit_items *it, const char *container,
-    const char *field, const char *value)
+expect(const struct tacit_items *it, const char *container, const char *field,
+    const char *value)
 {
 	const struct tacit_item *item = nth(it, container, field, 0);
 
@@ -126,8 +126,8 @@ expect_all(const struct tacit_items *it, const char *const *want, size_t n)
 		const struct tacit_item *item = &it->v[i];
 
 		if (item->value != NULL)
-			snprintf(got, sizeof(got), "%s/%s=%s",
-			    item->container, item->field, item->value);
+			snprintf(got, sizeof(got), "%s/%s=%s", item->container,
+			    item->field, item->value);
 		else
 			snprintf(got, sizeof(got), "%s/%s", item->container,
 			    item->field);
@@ -153,7 +153,8 @@ scan_str(struct tacit_items *it, const char *s)
 static int
 scan_copy(struct tacit_items *it, const unsigned char *p, size_t len,
     int (*fn)(const unsigned char *, size_t, struct tacit_items *,
-    struct tacit_err *), struct tacit_err *e)
+	struct tacit_err *),
+    struct tacit_err *e)
 {
 	unsigned char *c = malloc(len > 0 ? len : 1);
 	int rc;
@@ -266,7 +267,8 @@ test_xmp_elements(void **state)
 	/* Without values the same fields come out, valueless. */
 	tacit_items_init(&it, 0);
 	assert_int_equal(tacit_xmp_scan((const unsigned char *)elem_packet,
-	    strlen(elem_packet), &it), TACIT_OK);
+			     strlen(elem_packet), &it),
+	    TACIT_OK);
 	assert_int_equal(it.n, sizeof(elem_want) / sizeof(elem_want[0]));
 	assert_string_equal(it.v[0].field, "dc:creator");
 	assert_null(it.v[0].value);
@@ -279,16 +281,18 @@ test_xmp_entities(void **state)
 	struct tacit_items it;
 
 	(void)state;
-	assert_int_equal(scan_str(&it,
-	    "<rdf:Description dc:format=\"image&#47;jpeg\" "
-	    "dc:q='&quot;&apos;'>"
-	    "<dc:description>a&lt;b&gt;c&amp;d&quot;e&apos;f&#65;&#x42;"
-	    "&#x20ac;&#128512;</dc:description>"
-	    "<dc:once>&amp;lt;&amp;#65;</dc:once>"
-	    "<dc:odd>&nbsp;&#0;&#xD800;&#x110000;&#;&#x;&#12a;& &amp"
-	    "</dc:odd>"
-	    "<dc:long>&#0000000065;</dc:long>"
-	    "</rdf:Description>"), TACIT_OK);
+	assert_int_equal(
+	    scan_str(&it,
+		"<rdf:Description dc:format=\"image&#47;jpeg\" "
+		"dc:q='&quot;&apos;'>"
+		"<dc:description>a&lt;b&gt;c&amp;d&quot;e&apos;f&#65;&#x42;"
+		"&#x20ac;&#128512;</dc:description>"
+		"<dc:once>&amp;lt;&amp;#65;</dc:once>"
+		"<dc:odd>&nbsp;&#0;&#xD800;&#x110000;&#;&#x;&#12a;& &amp"
+		"</dc:odd>"
+		"<dc:long>&#0000000065;</dc:long>"
+		"</rdf:Description>"),
+	    TACIT_OK);
 	expect(&it, "XMP", "dc:format", "image/jpeg");
 	expect(&it, "XMP", "dc:q", "\"'");
 	expect(&it, "XMP", "dc:description",
@@ -308,26 +312,28 @@ test_xmp_markup(void **state)
 	static const char *const want[] = {
 		"XMP/dc:description=<b>bold</b> & raw &amp;",
 		"XMP/dc:format=image/jpeg",
-		"XMP/dc:rights= after the comment ",  /* text kept as is */
+		"XMP/dc:rights= after the comment ", /* text kept as is */
 		"XMP/tiff:Make=Quoted \"inside\"",
 		"XMP/tiff:Model=it's",
 	};
 	struct tacit_items it;
 
 	(void)state;
-	assert_int_equal(scan_str(&it,
-	    "\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>\n"
-	    "<!DOCTYPE x [ <!ENTITY e '<dc:inDoctype>no</dc:inDoctype>'> ]>\n"
-	    "<!-- <dc:fake>no</dc:fake> -- still a comment -->"
-	    "<x:xmpmeta><rdf:RDF>\r\n<rdf:Description>\n"
-	    "<dc:description><![CDATA[<b>bold</b> & raw &amp;]]>"
-	    "</dc:description>"
-	    "<?php echo '<dc:fakepi>'; ?>"
-	    "<dc:format>image/jpeg<!-- c --></dc:format>"
-	    "<dc:rights><!-- first --> after the comment </dc:rights>"
-	    "<rdf:Description\ttiff:Make = 'Quoted \"inside\"'\r\n"
-	    "  tiff:Model=\"it's\"></rdf:Description>"
-	    "</rdf:Description></rdf:RDF></x:xmpmeta>"), TACIT_OK);
+	assert_int_equal(
+	    scan_str(&it,
+		"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>\n"
+		"<!DOCTYPE x [ <!ENTITY e '<dc:inDoctype>no</dc:inDoctype>'> ]>\n"
+		"<!-- <dc:fake>no</dc:fake> -- still a comment -->"
+		"<x:xmpmeta><rdf:RDF>\r\n<rdf:Description>\n"
+		"<dc:description><![CDATA[<b>bold</b> & raw &amp;]]>"
+		"</dc:description>"
+		"<?php echo '<dc:fakepi>'; ?>"
+		"<dc:format>image/jpeg<!-- c --></dc:format>"
+		"<dc:rights><!-- first --> after the comment </dc:rights>"
+		"<rdf:Description\ttiff:Make = 'Quoted \"inside\"'\r\n"
+		"  tiff:Model=\"it's\"></rdf:Description>"
+		"</rdf:Description></rdf:RDF></x:xmpmeta>"),
+	    TACIT_OK);
 	expect_all(&it, want, sizeof(want) / sizeof(want[0]));
 	tacit_items_free(&it);
 }
@@ -338,9 +344,9 @@ test_xmp_packet_fallback(void **state)
 	static const char *const empty[] = {
 		"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>",
 		"<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/' "
-		    "x:xmptk='XMP Core'><rdf:RDF xmlns:rdf='r'>"
-		    "<rdf:Description rdf:about=''/></rdf:RDF></x:xmpmeta>"
-		    "<?xpacket end='w'?>",
+		"x:xmptk='XMP Core'><rdf:RDF xmlns:rdf='r'>"
+		"<rdf:Description rdf:about=''/></rdf:RDF></x:xmpmeta>"
+		"<?xpacket end='w'?>",
 		"not xml at all \x01\x02\xff",
 		" ",
 		"<creator>no prefix</creator><:x>empty prefix</:x><dc:>x</dc:>",
@@ -374,8 +380,7 @@ encode_wide(struct buf *b, const char *s, size_t unit, int be, int bom)
 		s--;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint32_t cp = (bom && i == 0) ? 0xfeff :
-		    (unsigned char)s[i];
+		uint32_t cp = (bom && i == 0) ? 0xfeff : (unsigned char)s[i];
 		uint32_t u[2];
 		size_t k = 1;
 
@@ -395,8 +400,8 @@ encode_wide(struct buf *b, const char *s, size_t unit, int be, int bom)
 			unsigned char q[4];
 
 			for (size_t m = 0; m < unit; m++) {
-				unsigned sh = (unsigned)(be ? unit - 1 - m : m)
-				    * 8;
+				unsigned sh =
+				    (unsigned)(be ? unit - 1 - m : m) * 8;
 
 				q[m] = (unsigned char)(u[j] >> sh);
 			}
@@ -422,8 +427,14 @@ test_xmp_wide(void **state)
 		size_t unit;
 		int be, bom;
 	} encs[] = {
-		{ 2, 1, 0 }, { 2, 0, 0 }, { 2, 1, 1 }, { 2, 0, 1 },
-		{ 4, 1, 0 }, { 4, 0, 0 }, { 4, 1, 1 }, { 4, 0, 1 },
+		{ 2, 1, 0 },
+		{ 2, 0, 0 },
+		{ 2, 1, 1 },
+		{ 2, 0, 1 },
+		{ 4, 1, 0 },
+		{ 4, 0, 0 },
+		{ 4, 1, 1 },
+		{ 4, 0, 1 },
 	};
 	struct tacit_items it;
 
@@ -431,8 +442,7 @@ test_xmp_wide(void **state)
 	for (size_t i = 0; i < sizeof(encs) / sizeof(encs[0]); i++) {
 		struct buf b = { 0 };
 
-		encode_wide(&b, packet, encs[i].unit, encs[i].be,
-		    encs[i].bom);
+		encode_wide(&b, packet, encs[i].unit, encs[i].be, encs[i].bom);
 		assert_int_equal(scan_copy(&it, b.p, b.len, NULL, NULL),
 		    TACIT_OK);
 		expect_all(&it, want, 2);
@@ -447,14 +457,12 @@ test_xmp_wide(void **state)
 	}
 	/* A lone surrogate becomes '?', not invalid UTF-8. */
 	{
-		static const unsigned char lone[] = {
-			0, '<', 0, 'd', 0, 'c', 0, ':', 0, 'x', 0, '>',
-			0xd8, 0x00, 0, 'a', 0xdc, 0x00,
-			0, '<', 0, '/', 0, 'd', 0, 'c', 0, ':', 0, 'x', 0, '>'
-		};
+		static const unsigned char lone[] = { 0, '<', 0, 'd', 0, 'c', 0,
+			':', 0, 'x', 0, '>', 0xd8, 0x00, 0, 'a', 0xdc, 0x00, 0,
+			'<', 0, '/', 0, 'd', 0, 'c', 0, ':', 0, 'x', 0, '>' };
 
-		assert_int_equal(scan_copy(&it, lone, sizeof(lone), NULL,
-		    NULL), TACIT_OK);
+		assert_int_equal(scan_copy(&it, lone, sizeof(lone), NULL, NULL),
+		    TACIT_OK);
 		expect(&it, "XMP", "dc:x", "?a?");
 		tacit_items_free(&it);
 	}
@@ -464,51 +472,81 @@ static void
 test_xmp_hostile(void **state)
 {
 	static const char *const odd[] = {
-		"<", "<<<<", "< dc:x>", "</>", "<>", "<!", "<!-", "<!--",
-		"<![CDATA[", "<?", "<?x", "</dc:a", "<dc:a", "<dc:a ",
-		"<dc:a b", "<dc:a b=", "<dc:a b= ", "<dc:a dc:b='",
-		"<dc:a dc:b=\"x", "<dc:a/", "<dc:a>&", "<dc:a>&#",
-		"<dc:a>&#x", "<dc:a>&amp", "<!DOCTYPE [[[", "]]>", "-->",
-		"<dc:a dc:b=unquoted dc:c>", "<dc:a ==='x'>",
+		"<",
+		"<<<<",
+		"< dc:x>",
+		"</>",
+		"<>",
+		"<!",
+		"<!-",
+		"<!--",
+		"<![CDATA[",
+		"<?",
+		"<?x",
+		"</dc:a",
+		"<dc:a",
+		"<dc:a ",
+		"<dc:a b",
+		"<dc:a b=",
+		"<dc:a b= ",
+		"<dc:a dc:b='",
+		"<dc:a dc:b=\"x",
+		"<dc:a/",
+		"<dc:a>&",
+		"<dc:a>&#",
+		"<dc:a>&#x",
+		"<dc:a>&amp",
+		"<!DOCTYPE [[[",
+		"]]>",
+		"-->",
+		"<dc:a dc:b=unquoted dc:c>",
+		"<dc:a ==='x'>",
 	};
 	struct tacit_items it;
 	struct buf b = { 0 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
-		assert_int_equal(scan_copy(&it,
-		    (const unsigned char *)odd[i], strlen(odd[i]), NULL,
-		    NULL), TACIT_OK);
+		assert_int_equal(scan_copy(&it, (const unsigned char *)odd[i],
+				     strlen(odd[i]), NULL, NULL),
+		    TACIT_OK);
 		assert_true(it.n >= 1);
 		tacit_items_free(&it);
 	}
 
 	/* An unterminated tag still lists what it held. */
 	assert_int_equal(scan_str(&it,
-	    "<rdf:Description dc:creator='Me' dc:rights"), TACIT_OK);
+			     "<rdf:Description dc:creator='Me' dc:rights"),
+	    TACIT_OK);
 	expect_all(&it, (const char *const[]){ "XMP/dc:creator=Me" }, 1);
 	tacit_items_free(&it);
 
 	/* A quote never closed swallows the rest: no tag inside counts. */
 	assert_int_equal(scan_str(&it,
-	    "<rdf:Description dc:creator='Me <dc:x>y</dc:x>"), TACIT_OK);
+			     "<rdf:Description dc:creator='Me <dc:x>y</dc:x>"),
+	    TACIT_OK);
 	expect_all(&it,
 	    (const char *const[]){ "XMP/dc:creator=Me <dc:x>y</dc:x>" }, 1);
 	tacit_items_free(&it);
 
 	/* A property cut short is still listed. */
 	assert_int_equal(scan_str(&it,
-	    "<rdf:Description><dc:creator><rdf:Seq><rdf:li>"), TACIT_OK);
+			     "<rdf:Description><dc:creator><rdf:Seq><rdf:li>"),
+	    TACIT_OK);
 	expect_all(&it, (const char *const[]){ "XMP/dc:creator" }, 1);
 	tacit_items_free(&it);
 
 	/* Close tags that match nothing, or something further out. */
-	assert_int_equal(scan_str(&it,
-	    "</x:nothing><rdf:Description><dc:a>1</dc:b><dc:c>2</dc:c>"
-	    "<dc:d><dc:e></dc:d><dc:f>3</dc:f></rdf:Description></dc:zzz>"
-	    "</rdf:RDF></rdf:RDF>"), TACIT_OK);
-	expect_all(&it, (const char *const[]){ "XMP/dc:a=1", "XMP/dc:c=2",
-	    "XMP/dc:d", "XMP/dc:e=", "XMP/dc:f=3" }, 5);
+	assert_int_equal(
+	    scan_str(&it,
+		"</x:nothing><rdf:Description><dc:a>1</dc:b><dc:c>2</dc:c>"
+		"<dc:d><dc:e></dc:d><dc:f>3</dc:f></rdf:Description></dc:zzz>"
+		"</rdf:RDF></rdf:RDF>"),
+	    TACIT_OK);
+	expect_all(&it,
+	    (const char *const[]){ "XMP/dc:a=1", "XMP/dc:c=2", "XMP/dc:d",
+		"XMP/dc:e=", "XMP/dc:f=3" },
+	    5);
 	tacit_items_free(&it);
 
 	/* 10k nested structural elements: one "packet", no deep stack. */
@@ -533,8 +571,7 @@ test_xmp_hostile(void **state)
 	assert_true(it.dropped >= 1);
 	tacit_items_free(&it);
 	/* ... and unclosed. */
-	assert_int_equal(scan_copy(&it, b.p, b.len / 2, NULL, NULL),
-	    TACIT_OK);
+	assert_int_equal(scan_copy(&it, b.p, b.len / 2, NULL, NULL), TACIT_OK);
 	assert_int_equal(it.n, TACIT_ITEMS_MAX);
 	tacit_items_free(&it);
 	buf_free(&b);
@@ -552,12 +589,10 @@ test_xmp_hostile(void **state)
 	assert_string_equal(it.v[0].field, "dc:big");
 	assert_true(strlen(it.v[0].value) < 2048);
 	assert_memory_equal(it.v[0].value, "x&x&", 4);
-	assert_string_equal(it.v[0].value + strlen(it.v[0].value) - 3,
-	    "...");
+	assert_string_equal(it.v[0].value + strlen(it.v[0].value) - 3, "...");
 	assert_string_equal(it.v[1].field, "dc:text");
 	assert_true(strlen(it.v[1].value) < 2048);
-	assert_string_equal(it.v[1].value + strlen(it.v[1].value) - 3,
-	    "...");
+	assert_string_equal(it.v[1].value + strlen(it.v[1].value) - 3, "...");
 	tacit_items_free(&it);
 	buf_free(&b);
 
@@ -597,8 +632,8 @@ test_xmp_item_limit(void **state)
 	/* A list already full: nothing added, the drop counted, no "packet". */
 	tacit_items_init(&it, 0);
 	for (int i = 0; i < TACIT_ITEMS_MAX; i++)
-		assert_int_equal(tacit_items_add(&it, "EXIF", "Make", NULL,
-		    0), TACIT_OK);
+		assert_int_equal(tacit_items_add(&it, "EXIF", "Make", NULL, 0),
+		    TACIT_OK);
 	assert_int_equal(tacit_xmp_scan(b.p, b.len, &it), TACIT_OK);
 	assert_int_equal(it.n, TACIT_ITEMS_MAX);
 	assert_int_equal(it.dropped, 1);
@@ -619,7 +654,8 @@ test_xmp_truncation(void **state)
 
 		for (size_t k = 0; k <= len; k++) {
 			assert_int_equal(scan_copy(&it,
-			    (const unsigned char *)packets[j], k, NULL, NULL),
+					     (const unsigned char *)packets[j],
+					     k, NULL, NULL),
 			    TACIT_OK);
 			assert_true(k == 0 ? it.n == 0 : it.n >= 1);
 			tacit_items_free(&it);
@@ -742,7 +778,7 @@ test_iim_charset(void **state)
 	(void)state;
 	/* No character set declared: Latin-1 bytes become UTF-8. */
 	iim_ds(&b, 2, 116, "\xa9 2020 J\xf6rg", 11);
-	iim_ds(&b, 2, 80, "J\xc3\xb6rg", 5);  /* already UTF-8: kept */
+	iim_ds(&b, 2, 80, "J\xc3\xb6rg", 5); /* already UTF-8: kept */
 	memset(big, 0xe9, sizeof(big));
 	iim_ds(&b, 2, 120, big, sizeof(big));
 	assert_int_equal(scan_copy(&it, b.p, b.len, tacit_iptc_scan_iim, &e),
@@ -772,17 +808,21 @@ test_iim_malformed(void **state)
 		const char *p;
 		size_t len;
 	} bad[] = {
-		{ "\x1d\x02\x50\x00\x00", 5 },          /* bad marker */
+		{ "\x1d\x02\x50\x00\x00", 5 }, /* bad marker */
 		{ "x", 1 },
-		{ "\x1c\x02\x50\x00", 4 },              /* short header */
-		{ "\x1c\x02\x50\x00\x03Me", 7 },        /* size past end */
+		{ "\x1c\x02\x50\x00", 4 }, /* short header */
+		{ "\x1c\x02\x50\x00\x03Me", 7 }, /* size past end */
 		{ "\x1c\x02\x50\xff\xff", 5 },
-		{ "\x1c\x02\x50\x80\x00", 5 },          /* extended, 0 bytes */
+		{ "\x1c\x02\x50\x80\x00", 5 }, /* extended, 0 bytes */
 		{ "\x1c\x02\x50\x80\x05\0\0\0\0\x01x", 11 }, /* 5 bytes */
 		{ "\x1c\x02\x50\xff\xff\0\0\0\0\x01x", 11 },
-		{ "\x1c\x02\x50\x80\x04\0\0", 7 },      /* size cut */
-		{ "\x1c\x02\x50\x80\x04\xff\xff\xff\xff" "abc", 12 },
-		{ "\x1c\x02\x50\x80\x02\x00\x04" "abc", 10 },
+		{ "\x1c\x02\x50\x80\x04\0\0", 7 }, /* size cut */
+		{ "\x1c\x02\x50\x80\x04\xff\xff\xff\xff"
+		  "abc",
+		    12 },
+		{ "\x1c\x02\x50\x80\x02\x00\x04"
+		  "abc",
+		    10 },
 		{ "\x1c\x02\x50\x00\x01M\x00\x00\x1c", 9 },
 		{ "\x1c\x02\x50\x00\x01M\x00\x01", 8 },
 	};
@@ -793,8 +833,8 @@ test_iim_malformed(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e.msg[0] = '\0';
-		if (scan_copy(&it, (const unsigned char *)bad[i].p,
-		    bad[i].len, tacit_iptc_scan_iim, &e) != TACIT_EFORMAT)
+		if (scan_copy(&it, (const unsigned char *)bad[i].p, bad[i].len,
+			tacit_iptc_scan_iim, &e) != TACIT_EFORMAT)
 			fail_msg("case %zu accepted", i);
 		assert_true(e.msg[0] != '\0');
 		tacit_items_free(&it);
@@ -814,8 +854,7 @@ static void
 photoshop_sample(struct buf *b)
 {
 	struct buf iim = { 0 };
-	static const char xmp[] =
-	    "<rdf:Description photoshop:City='Paris'/>";
+	static const char xmp[] = "<rdf:Description photoshop:City='Paris'/>";
 
 	iim_ds(&iim, 2, 80, "Me", 2);
 	iim_ds(&iim, 2, 90, "Kingston", 8);
@@ -826,8 +865,7 @@ photoshop_sample(struct buf *b)
 	ps_res(b, "8BIM", 0x1234, "odd", "abc", 3, 3);
 	ps_res(b, "8BIM", 0x040b, "", "http://x", 8, 8);
 	ps_res(b, "PHUT", 0x0409, "", "", 0, 0);
-	ps_res(b, "8BIM", 0x0424, "", xmp, sizeof(xmp) - 1,
-	    sizeof(xmp) - 1);
+	ps_res(b, "8BIM", 0x0424, "", xmp, sizeof(xmp) - 1, sizeof(xmp) - 1);
 	buf_free(&iim);
 }
 
@@ -853,15 +891,17 @@ test_photoshop(void **state)
 
 	(void)state;
 	photoshop_sample(&b);
-	assert_int_equal(scan_copy(&it, b.p, b.len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_OK);
+	assert_int_equal(scan_copy(&it, b.p, b.len, tacit_iptc_scan_photoshop,
+			     &e),
+	    TACIT_OK);
 	expect_all(&it, photoshop_want, n);
 	tacit_items_free(&it);
 
 	/* Trailing zeros are padding. */
 	buf_add(&b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 17);
-	assert_int_equal(scan_copy(&it, b.p, b.len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_OK);
+	assert_int_equal(scan_copy(&it, b.p, b.len, tacit_iptc_scan_photoshop,
+			     &e),
+	    TACIT_OK);
 	assert_int_equal(it.n, n);
 	tacit_items_free(&it);
 	buf_free(&b);
@@ -869,23 +909,25 @@ test_photoshop(void **state)
 	/* An odd-sized last resource may lack its pad byte. */
 	ps_res(&b, "8BIM", 0x0bb7, "", "abc", 3, 3);
 	b.len--;
-	assert_int_equal(scan_copy(&it, b.p, b.len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_OK);
-	expect_all(&it,
-	    (const char *const[]){ "Photoshop/ClippingPathName" }, 1);
+	assert_int_equal(scan_copy(&it, b.p, b.len, tacit_iptc_scan_photoshop,
+			     &e),
+	    TACIT_OK);
+	expect_all(&it, (const char *const[]){ "Photoshop/ClippingPathName" },
+	    1);
 	tacit_items_free(&it);
 	buf_free(&b);
 
 	/* An empty IPTC resource is still listed. */
 	ps_res(&b, "8BIM", 0x0404, "", "", 0, 0);
-	assert_int_equal(scan_copy(&it, b.p, b.len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_OK);
+	assert_int_equal(scan_copy(&it, b.p, b.len, tacit_iptc_scan_photoshop,
+			     &e),
+	    TACIT_OK);
 	expect_all(&it, (const char *const[]){ "Photoshop/IPTC" }, 1);
 	tacit_items_free(&it);
 	buf_free(&b);
 
-	assert_int_equal(scan_copy(&it, NULL, 0, tacit_iptc_scan_photoshop,
-	    &e), TACIT_OK);
+	assert_int_equal(scan_copy(&it, NULL, 0, tacit_iptc_scan_photoshop, &e),
+	    TACIT_OK);
 	assert_int_equal(it.n, 0);
 	tacit_items_free(&it);
 }
@@ -897,8 +939,9 @@ expect_ps_eformat(const struct buf *b)
 	struct tacit_err e;
 
 	e.msg[0] = '\0';
-	assert_int_equal(scan_copy(&it, b->p, b->len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_EFORMAT);
+	assert_int_equal(scan_copy(&it, b->p, b->len, tacit_iptc_scan_photoshop,
+			     &e),
+	    TACIT_EFORMAT);
 	assert_true(e.msg[0] != '\0');
 	tacit_items_free(&it);
 }
@@ -940,7 +983,9 @@ test_photoshop_malformed(void **state)
 	buf_free(&b);
 
 	/* Odd name padding missing: the size is read one byte early. */
-	buf_str(&b, "8BIM\x04\x25\x02" "ab");
+	buf_str(&b,
+	    "8BIM\x04\x25\x02"
+	    "ab");
 	buf_be32(&b, 4);
 	buf_str(&b, "wxyz");
 	expect_ps_eformat(&b);
@@ -960,8 +1005,7 @@ test_photoshop_malformed(void **state)
 	/* Cut at every offset: OK or EFORMAT, never past the end. */
 	photoshop_sample(&b);
 	for (size_t k = 0; k <= b.len; k++) {
-		int rc = scan_copy(&it, b.p, k, tacit_iptc_scan_photoshop,
-		    &e);
+		int rc = scan_copy(&it, b.p, k, tacit_iptc_scan_photoshop, &e);
 
 		assert_true(rc == TACIT_OK || rc == TACIT_EFORMAT);
 		tacit_items_free(&it);
@@ -1036,10 +1080,10 @@ read_jpeg(const char *path, struct jpeg_parts *jp)
 		    memcmp(p, id_ext, sizeof(id_ext)) == 0) {
 			/* GUID(32) total(4) offset(4) chunk */
 			const unsigned char *q = p + sizeof(id_ext) + 32;
-			size_t total = (size_t)q[0] << 24 | q[1] << 16 |
-			    q[2] << 8 | q[3];
-			size_t off = (size_t)q[4] << 24 | q[5] << 16 |
-			    q[6] << 8 | q[7];
+			size_t total =
+			    (size_t)q[0] << 24 | q[1] << 16 | q[2] << 8 | q[3];
+			size_t off =
+			    (size_t)q[4] << 24 | q[5] << 16 | q[6] << 8 | q[7];
 			size_t len = n - sizeof(id_ext) - 40;
 
 			if (jp->ext.cap < total) {
@@ -1091,8 +1135,7 @@ test_real_files(void **state)
 	    TACIT_OK);
 	assert_int_equal(it.n, 24);
 	expect(&it, "XMP", "dc:creator", "Phil Harvey");
-	expect(&it, "XMP", "dc:description",
-	    "UTF-16 (big-endian) encoded XMP");
+	expect(&it, "XMP", "dc:description", "UTF-16 (big-endian) encoded XMP");
 	expect(&it, "XMP", "dc:subject", "ExifTool");
 	expect(&it, "XMP", "photoshop:City", "Kingston");
 	expect(&it, "XMP", "photoshop:Source", "I'm the source");
@@ -1106,7 +1149,8 @@ test_real_files(void **state)
 
 	assert_int_equal(read_jpeg(TESTDATA "IPTC.jpg", &jp), 0);
 	assert_int_equal(scan_copy(&it, jp.photoshop.p, jp.photoshop.len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_OK);
+			     tacit_iptc_scan_photoshop, &e),
+	    TACIT_OK);
 	/* 20 tags, Keywords and SupplementalCategories three times each */
 	assert_int_equal(count(&it, "IPTC", NULL), 24);
 	assert_int_equal(count(&it, "IPTC", "Keywords"), 3);
@@ -1137,7 +1181,8 @@ test_real_files(void **state)
 	expect(&it, "XMP", "dc:rights", "Copyright");
 	tacit_items_free(&it);
 	assert_int_equal(scan_copy(&it, jp.photoshop.p, jp.photoshop.len,
-	    tacit_iptc_scan_photoshop, &e), TACIT_OK);
+			     tacit_iptc_scan_photoshop, &e),
+	    TACIT_OK);
 	assert_int_equal(count(&it, "IPTC", NULL), 27);
 	expect(&it, "IPTC", "ApplicationRecordVersion", "3");
 	expect(&it, "IPTC", "TimeCreated", "062751-0500");
@@ -1151,8 +1196,9 @@ test_real_files(void **state)
 	assert_int_equal(read_jpeg(TESTDATA "ExtendedXMP.jpg", &jp), 0);
 	assert_int_equal(scan_copy(&it, jp.xmp.p, jp.xmp.len, NULL, NULL),
 	    TACIT_OK);
-	expect_all(&it, (const char *const[]){
-	    "XMP/xmpNote:HasExtendedXMP=04B9E48040A30A6308713BD1E4223B41" },
+	expect_all(&it,
+	    (const char *const[]){
+		"XMP/xmpNote:HasExtendedXMP=04B9E48040A30A6308713BD1E4223B41" },
 	    1);
 	tacit_items_free(&it);
 	assert_int_equal(jp.ext_total, jp.ext.len);
