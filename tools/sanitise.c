@@ -5,12 +5,14 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tacit/filetype.h"
 #include "tacit/io.h"
 #include "tacit/meta.h"
 #include "tacit/report.h"
@@ -21,6 +23,9 @@
 #define STDIN_NAME "(standard input)"
 /* Replacements wait for one shared syncfs in groups of this size. */
 #define BATCH_MAX 256
+/* Standard input that is not a file is spooled, this much at a time. */
+#define SPOOL_BUF (64u * 1024u)
+#define SPOOL_MAX ((uint64_t)4 << 30)
 
 static const char usage_text[] =
     "usage: tacit sanitise [-crv] [--check] [--json] [--show-values]\n"
@@ -84,44 +89,6 @@ flush_batch(struct ctx *c)
 	return 0;
 }
 
-/* Read a stream (a pipe, a terminal) to its end into a file. */
-static int
-copy_stream(int from, int to)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while ((n = read(from, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (tacit_write_all(to, buf, (size_t)n) != TACIT_OK)
-			return -1;
-	}
-	return 0;
-}
-
-/* Copy a whole regular file, from its start, to a descriptor. */
-static int
-copy_fd(int from, int to)
-{
-	struct tacit_src src;
-	struct tacit_sink k;
-	int rc;
-
-	if (tacit_src_fd(&src, from) != TACIT_OK)
-		return TACIT_EIO;
-	if (tacit_sink_init_fd(&k, to) != TACIT_OK)
-		return TACIT_ENOMEM;
-	rc = tacit_sink_copy(&k, &src, 0, src.size);
-	if (rc == TACIT_OK)
-		rc = tacit_sink_flush(&k);
-	tacit_sink_free(&k);
-	return rc;
-}
-
 /* An unnamed temporary file for stdin and non-regular outputs. */
 static int
 anon_tmp(void)
@@ -141,6 +108,109 @@ anon_tmp(void)
 			unlink(path);
 	}
 	return fd;
+}
+
+/* Read up to len bytes, fewer only at the end of the stream. */
+static ssize_t
+read_full(int fd, unsigned char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/*
+ * Spool a stream (a pipe, a terminal, a device) into an unnamed temporary
+ * file for random access.  Its first bytes must be a format we know, so
+ * that /dev/zero or a stray pipe is refused at once, not after filling
+ * the disk; and the whole is bounded.  Returns the file, or -1 (reported).
+ */
+static int
+spool_stream(struct ctx *c, int from, const char *name)
+{
+	unsigned char *buf = malloc(SPOOL_BUF);
+	struct tacit_src head;
+	uint64_t total = 0;
+	ssize_t n;
+	int tmp = -1;
+
+	if (buf == NULL) {
+		warn_file(c, name, "cannot read", "out of memory");
+		return -1;
+	}
+	n = read_full(from, buf, SPOOL_BUF);
+	if (n < 0) {
+		warn_file(c, name, "cannot read", strerror(errno));
+		goto fail;
+	}
+	tacit_src_mem(&head, buf, (size_t)n);
+	if (tacit_meta_detect(&head) == NULL) {
+		char type[128], msg[160];
+
+		tacit_filetype_describe(&head, type, sizeof(type));
+		snprintf(msg, sizeof(msg), "unsupported file type: %s", type);
+		warn_file(c, name, c->check ? "cannot check" : "cannot clean",
+		    msg);
+		goto fail;
+	}
+	tmp = anon_tmp();
+	if (tmp == -1) {
+		warn_file(c, name, "cannot spool", strerror(errno));
+		goto fail;
+	}
+	for (; n > 0; n = read_full(from, buf, SPOOL_BUF)) {
+		total += (uint64_t)n;
+		if (total > SPOOL_MAX) {
+			warn_file(c, name, "cannot read",
+			    "larger than 4 GiB; clean it as a file");
+			goto fail;
+		}
+		if (tacit_write_all(tmp, buf, (size_t)n) != TACIT_OK) {
+			warn_file(c, name, "cannot spool", strerror(errno));
+			goto fail;
+		}
+	}
+	if (n < 0) {
+		warn_file(c, name, "cannot read", strerror(errno));
+		goto fail;
+	}
+	free(buf);
+	return tmp;
+fail:
+	if (tmp != -1)
+		close(tmp);
+	free(buf);
+	return -1;
+}
+
+/* Copy a whole regular file, from its start, to a descriptor. */
+static int
+copy_fd(int from, int to)
+{
+	struct tacit_src src;
+	struct tacit_sink k;
+	int rc;
+
+	if (tacit_src_fd(&src, from) != TACIT_OK)
+		return TACIT_EIO;
+	if (tacit_sink_init_fd(&k, to) != TACIT_OK)
+		return TACIT_ENOMEM;
+	rc = tacit_sink_copy(&k, &src, 0, src.size);
+	if (rc == TACIT_OK)
+		rc = tacit_sink_flush(&k);
+	tacit_sink_free(&k);
+	return rc;
 }
 
 /*
@@ -333,21 +403,15 @@ do_file(struct ctx *c, const char *path, int from_walk)
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		/* A pipe or stdin: spool to a file for random access. */
-		int tmp;
-
 		if (!is_stdin) {
 			warn_file(c, name, "cannot read", "not a regular file");
 			goto out;
 		}
-		tmp = anon_tmp();
-		if (tmp == -1 || copy_stream(fd, tmp) != 0) {
-			warn_file(c, name, "cannot read", strerror(errno));
-			if (tmp != -1)
-				close(tmp);
+		fd = spool_stream(c, fd, name);
+		if (fd == -1) {
+			fd = STDIN_FILENO;
 			goto out;
 		}
-		fd = tmp;
 	}
 	if (tacit_src_fd(&src, fd) != TACIT_OK) {
 		warn_file(c, name, "cannot read", strerror(errno));

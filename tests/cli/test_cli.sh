@@ -134,7 +134,9 @@ same "$T/a.jpg" "$T/good.jpg" "the good file was cleaned"
 expect 2 "a directory" "$SAN" "$T/tree"
 match "directory message" 'Is a directory' "$T/err"
 expect 2 "/dev/zero" "$SAN" /dev/zero
-expect 2 "stdin /dev/zero" sh -c '"$0" </dev/zero >/dev/null' "$SAN"
+# Refused at once, not after filling the disk with a spool of zeros.
+expect 2 "stdin /dev/zero" timeout 20 sh -c '"$0" </dev/zero >/dev/null' "$SAN"
+match "stdin type named" "cannot clean '\(standard input\)': unsupported file type: data" "$T/err"
 expect 2 "missing file" "$SAN" "$T/nope.jpg"
 match "missing message" "cannot open '.*nope.jpg': No such file" "$T/err"
 
