@@ -26,6 +26,8 @@
 /* Standard input that is not a file is spooled, this much at a time. */
 #define SPOOL_BUF (64u * 1024u)
 #define SPOOL_MAX ((uint64_t)4 << 30)
+/* Files up to this size are read whole; larger ones are streamed. */
+#define LOAD_MAX (8u << 20)
 
 static const char usage_text[] =
     "usage: tacit sanitise [-crv] [--check] [--json] [--show-values]\n"
@@ -59,6 +61,8 @@ struct ctx {
 	struct tacit_batch *batch;
 	int check, strip_all, recursive, show_values;
 	const char *output;
+	unsigned char *in; /* the input, when small enough to read whole */
+	size_t incap;
 	int status; /* worst exit status so far */
 };
 
@@ -194,22 +198,49 @@ fail:
 	return -1;
 }
 
-/* Copy a whole regular file, from its start, to a descriptor. */
+/* Write all of src to a descriptor. */
 static int
-copy_fd(int from, int to)
+copy_src(const struct tacit_src *src, int to)
 {
-	struct tacit_src src;
 	struct tacit_sink k;
 	int rc;
 
-	if (tacit_src_fd(&src, from) != TACIT_OK)
-		return TACIT_EIO;
+	if (src->fd < 0)
+		return tacit_write_all(to, src->mem, (size_t)src->size);
 	if (tacit_sink_init_fd(&k, to) != TACIT_OK)
 		return TACIT_ENOMEM;
-	rc = tacit_sink_copy(&k, &src, 0, src.size);
+	rc = tacit_sink_copy(&k, src, 0, src->size);
 	if (rc == TACIT_OK)
 		rc = tacit_sink_flush(&k);
 	tacit_sink_free(&k);
+	return rc;
+}
+
+/*
+ * Clean src, verified, into fd (a new temporary file; -1 to keep the
+ * result in k only).  An input read into memory is cleaned in memory and
+ * written with one write; a large one is streamed.  When there is nothing
+ * to remove, *changed is 0 and nothing is written.  The caller frees k.
+ */
+static int
+clean_into(struct ctx *c, const struct tacit_src *src, int fd,
+    struct tacit_sink *k, int *changed, struct tacit_err *e)
+{
+	int rc;
+
+	if (src->fd < 0 || fd < 0)
+		tacit_sink_init_mem(k);
+	else if (tacit_sink_init_fd(k, fd) != TACIT_OK) {
+		tacit_err_set(e, "out of memory");
+		return TACIT_ENOMEM;
+	}
+	rc = tacit_sanitise_clean(src, c->rules, c->strip_all, k, fd, changed,
+	    e);
+	if (rc == TACIT_OK && *changed && k->fd < 0 && fd >= 0 &&
+	    tacit_write_all(fd, k->mem, k->mem_len) != TACIT_OK) {
+		tacit_err_set(e, "write error: %s", strerror(errno));
+		rc = TACIT_EIO;
+	}
 	return rc;
 }
 
@@ -219,39 +250,39 @@ copy_fd(int from, int to)
  * first, so nothing unverified is ever written there.
  */
 static void
-clean_to_fd(struct ctx *c, const struct tacit_src *src, int src_fd,
-    const char *name, int out_fd, const char *out_name)
+clean_to_fd(struct ctx *c, const struct tacit_src *src, const char *name,
+    int out_fd, const char *out_name)
 {
 	struct tacit_err e = { "" };
 	struct tacit_sink k;
-	int tmp, rc, changed = 0;
+	struct tacit_src result;
+	int tmp = -1, rc, changed = 0;
 
-	tmp = anon_tmp();
-	if (tmp == -1) {
+	/* A streamed input is cleaned into a file, verified, then copied. */
+	if (src->fd >= 0 && (tmp = anon_tmp()) == -1) {
 		warn_file(c, name, "cannot clean", strerror(errno));
 		return;
 	}
-	if (tacit_sink_init_fd(&k, tmp) != TACIT_OK) {
-		close(tmp);
-		warn_file(c, name, "cannot clean", "out of memory");
-		return;
-	}
-	rc = tacit_sanitise_clean(src, c->rules, c->strip_all, &k, tmp,
-	    &changed, &e);
-	tacit_sink_free(&k);
+	rc = clean_into(c, src, tmp, &k, &changed, &e);
 	if (rc != TACIT_OK) {
 		warn_file(c, name, "cannot clean", e.msg);
+	} else {
+		if (!changed)
+			result = *src;
+		else if (tmp == -1)
+			tacit_src_mem(&result, k.mem, k.mem_len);
+		else
+			rc = tacit_src_fd(&result, tmp);
+		if (rc != TACIT_OK || copy_src(&result, out_fd) != TACIT_OK)
+			warn_file(c, out_name, "cannot write", strerror(errno));
+		else
+			tacit_report_file(&c->rep, name, NULL, NULL,
+			    changed ? TACIT_FILE_CLEANED : TACIT_FILE_CLEAN,
+			    NULL);
+	}
+	tacit_sink_free(&k);
+	if (tmp != -1)
 		close(tmp);
-		return;
-	}
-	rc = copy_fd(changed ? tmp : src_fd, out_fd);
-	close(tmp);
-	if (rc != TACIT_OK) {
-		warn_file(c, out_name, "cannot write", strerror(errno));
-		return;
-	}
-	tacit_report_file(&c->rep, name, NULL, NULL,
-	    changed ? TACIT_FILE_CLEANED : TACIT_FILE_CLEAN, NULL);
 }
 
 /* Clean src into a temp file beside dest, queued for the batch rename. */
@@ -268,13 +299,7 @@ clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
 		warn_file(c, name, "cannot clean", e.msg);
 		return;
 	}
-	if (tacit_sink_init_fd(&k, tacit_replace_fd(r)) != TACIT_OK) {
-		tacit_replace_abort(&r);
-		warn_file(c, name, "cannot clean", "out of memory");
-		return;
-	}
-	rc = tacit_sanitise_clean(src, c->rules, c->strip_all, &k,
-	    tacit_replace_fd(r), &changed, &e);
+	rc = clean_into(c, src, tacit_replace_fd(r), &k, &changed, &e);
 	tacit_sink_free(&k);
 	if (rc == TACIT_OK && !changed && in_place) {
 		tacit_replace_abort(&r); /* clean already: no write */
@@ -283,7 +308,7 @@ clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
 		return;
 	}
 	if (rc == TACIT_OK && !changed)
-		rc = copy_fd(src->fd, tacit_replace_fd(r)) == TACIT_OK
+		rc = copy_src(src, tacit_replace_fd(r)) == TACIT_OK
 		    ? TACIT_OK
 		    : (tacit_err_set(&e, "write error: %s", strerror(errno)),
 			  TACIT_EIO);
@@ -310,16 +335,15 @@ clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
  * after the output is verified.
  */
 static void
-clean_output(struct ctx *c, const struct tacit_src *src, int src_fd,
-    const char *name, const char *out, const struct stat *st)
+clean_output(struct ctx *c, const struct tacit_src *src, const char *name,
+    const char *out, const struct stat *st)
 {
 	char *real = NULL;
 	struct stat ost;
 	int in_place = c->output == NULL;
 
 	if (strcmp(out, "-") == 0) {
-		clean_to_fd(c, src, src_fd, name, STDOUT_FILENO,
-		    "standard output");
+		clean_to_fd(c, src, name, STDOUT_FILENO, "standard output");
 		return;
 	}
 	if (!in_place && stat(out, &ost) == 0 && !S_ISREG(ost.st_mode)) {
@@ -334,13 +358,17 @@ clean_output(struct ctx *c, const struct tacit_src *src, int src_fd,
 			warn_file(c, out, "cannot open", strerror(errno));
 			return;
 		}
-		clean_to_fd(c, src, src_fd, name, fd, out);
+		clean_to_fd(c, src, name, fd, out);
 		if (close(fd) == -1 && c->status != 2)
 			warn_file(c, out, "cannot write", strerror(errno));
 		return;
 	}
-	/* Through a symbolic link, replace its target, keep the link. */
-	if (in_place && (real = realpath(out, NULL)) == NULL) {
+	/*
+	 * Through a symbolic link, replace its target, keep the link (a
+	 * link among the directories above is harmless to rename through).
+	 */
+	if (in_place && lstat(out, &ost) == 0 && S_ISLNK(ost.st_mode) &&
+	    (real = realpath(out, NULL)) == NULL) {
 		warn_file(c, name, "cannot clean", strerror(errno));
 		return;
 	}
@@ -372,6 +400,47 @@ check_src(struct ctx *c, const struct tacit_src *src, const char *name,
 		    TACIT_FILE_SCANNED, NULL);
 	}
 	tacit_items_free(&items);
+}
+
+/*
+ * Photos are small: read one whole, with one read, and clean it in
+ * memory.  A large file is streamed so memory stays bounded.
+ */
+static int
+load(struct ctx *c, struct tacit_src *src, int fd)
+{
+	struct stat st;
+	size_t size;
+	ssize_t n;
+
+	if (fstat(fd, &st) == -1)
+		return TACIT_EIO;
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)LOAD_MAX)
+		return tacit_src_fd(src, fd);
+	size = (size_t)st.st_size;
+	if (size > c->incap) {
+		unsigned char *p = realloc(c->in, size);
+
+		if (p == NULL)
+			return tacit_src_fd(src, fd);
+		c->in = p;
+		c->incap = size;
+	}
+	n = pread(fd, c->in, size, 0);
+	while (n >= 0 && (size_t)n < size) {
+		ssize_t more = pread(fd, c->in + n, size - (size_t)n, n);
+
+		if (more <= 0) {
+			if (more == 0)
+				errno = EIO; /* the file shrank under us */
+			return TACIT_EIO;
+		}
+		n += more;
+	}
+	if (n < 0)
+		return TACIT_EIO;
+	tacit_src_mem(src, c->in, size);
+	return TACIT_OK;
 }
 
 /* One regular file (or stdin) found on the command line or by -r. */
@@ -413,7 +482,7 @@ do_file(struct ctx *c, const char *path, int from_walk)
 			goto out;
 		}
 	}
-	if (tacit_src_fd(&src, fd) != TACIT_OK) {
+	if (load(c, &src, fd) != TACIT_OK) {
 		warn_file(c, name, "cannot read", strerror(errno));
 		goto out;
 	}
@@ -423,11 +492,9 @@ do_file(struct ctx *c, const char *path, int from_walk)
 		tacit_report_file(&c->rep, name, NULL, NULL, TACIT_FILE_SKIPPED,
 		    NULL);
 	else if (is_stdin && c->output == NULL)
-		clean_to_fd(c, &src, fd, name, STDOUT_FILENO,
-		    "standard output");
+		clean_to_fd(c, &src, name, STDOUT_FILENO, "standard output");
 	else
-		clean_output(c, &src, fd, name, c->output ? c->output : path,
-		    &st);
+		clean_output(c, &src, name, c->output ? c->output : path, &st);
 out:
 	if (fd != STDIN_FILENO)
 		close(fd);
@@ -599,6 +666,7 @@ main(int argc, char *argv[])
 	flush_batch(&c);
 	tacit_batch_free(&c.batch);
 	tacit_rules_free(&c.rules);
+	free(c.in);
 	if (tacit_report_end(&c.rep) != 0 || fclose(stdout) != 0) {
 		fprintf(stderr, PROG ": cannot write output: %s\n",
 		    strerror(errno));
