@@ -332,15 +332,24 @@ tacit_rules_load_file(struct tacit_rules **r, const char *path,
 	return rc;
 }
 
+/* Most patterns are plain names: strcmp is far cheaper than fnmatch. */
+static int
+pattern_match(const char *pat, const char *s)
+{
+	if (strpbrk(pat, "*?[\\") == NULL)
+		return strcmp(pat, s) == 0;
+	return fnmatch(pat, s, 0) == 0;
+}
+
 const struct tacit_rule *
 tacit_rules_match(const struct tacit_rules *r, const char *container,
     const char *field)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		if (fnmatch(r->v[i].container, container, 0) != 0)
+		if (!pattern_match(r->v[i].container, container))
 			continue;
 		for (char **f = r->v[i].fields; *f != NULL; f++)
-			if (fnmatch(*f, field, 0) == 0)
+			if (pattern_match(*f, field))
 				return &r->v[i];
 	}
 	return &r->fallback;
