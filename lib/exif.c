@@ -45,6 +45,31 @@ exif_load(const unsigned char *tiff, size_t len)
 static const char *const ifd_names[EXIF_IFD_COUNT] = { "IFD0", "IFD1",
 	"ExifIFD", "GPS", "InteropIFD" };
 
+static int
+only_orientation(const struct tacit_items *it, size_t from)
+{
+	for (size_t i = from; i < it->n; i++)
+		if (strcmp(it->v[i].field, "Orientation") != 0)
+			return 0;
+	return it->dropped == 0;
+}
+
+/* Byte for byte what tacit_exif_minimal makes, for Orientation 2..8. */
+static int
+is_minimal(const unsigned char *tiff, size_t len)
+{
+	int o = tacit_exif_orientation(tiff, len);
+	unsigned char *m;
+	size_t n;
+	int same;
+
+	if (o < 2 || tacit_exif_minimal(o, &m, &n, NULL) != TACIT_OK)
+		return 0;
+	same = n == len && memcmp(m, tiff, n) == 0;
+	free(m);
+	return same;
+}
+
 int
 tacit_exif_scan(const unsigned char *tiff, size_t len, struct tacit_items *out,
     struct tacit_err *e)
@@ -94,6 +119,14 @@ tacit_exif_scan(const unsigned char *tiff, size_t len, struct tacit_items *out,
 	/* A block libexif could not read is still there: never invisible. */
 	if (rc == TACIT_OK && out->n + out->dropped == before)
 		rc = tacit_items_add(out, "EXIF", "block", NULL, 0);
+	/*
+	 * libexif lists tags, not bytes: slack no IFD points to, or tags it
+	 * drops, would pass unseen.  A block listing only the Orientation
+	 * must be exactly the minimal one sanitise writes.
+	 */
+	else if (rc == TACIT_OK && only_orientation(out, before) &&
+	    !is_minimal(tiff, len))
+		rc = tacit_items_add(out, "EXIF", "other data", NULL, 0);
 	exif_data_unref(d);
 	return rc;
 }

@@ -262,6 +262,10 @@ struct tacit_replace {
 	char *dir;
 	int fd;
 	dev_t dev;
+	int check; /* dest must still be the file in expect */
+	struct stat expect;
+	int rc; /* this replacement's outcome in a commit */
+	char msg[160];
 };
 
 static char *
@@ -278,7 +282,8 @@ dir_of(const char *path)
 
 int
 tacit_replace_open(struct tacit_replace **rp, const char *dest,
-    const struct stat *mode_from, struct tacit_err *e)
+    const struct stat *mode_from, const struct stat *expect,
+    struct tacit_err *e)
 {
 	struct tacit_replace *r;
 	struct stat dst;
@@ -289,6 +294,10 @@ tacit_replace_open(struct tacit_replace **rp, const char *dest,
 	if (r == NULL)
 		return TACIT_ENOMEM;
 	r->fd = -1;
+	if (expect != NULL) {
+		r->check = 1;
+		r->expect = *expect;
+	}
 	r->dest = strdup(dest);
 	r->dir = dir_of(dest);
 	if (r->dest == NULL || r->dir == NULL)
@@ -449,60 +458,106 @@ seen_dir(struct tacit_replace **v, size_t i)
 	return 0;
 }
 
-int
-tacit_batch_commit(struct tacit_batch *b, size_t *failed, struct tacit_err *e)
+/*
+ * Is dest still the file that was read?  Another program may have
+ * replaced, rewritten or swapped it for a link meanwhile: then its
+ * content is not ours to overwrite.
+ */
+static int
+unchanged(const struct tacit_replace *r)
 {
-	int rc = TACIT_OK;
-	size_t i;
+	const struct stat *x = &r->expect;
+	struct stat now;
 
-	*failed = 0;
+	if (!r->check)
+		return 1;
+	if (lstat(r->dest, &now) == -1)
+		return 0;
+	return S_ISREG(now.st_mode) && now.st_dev == x->st_dev &&
+	    now.st_ino == x->st_ino && now.st_size == x->st_size &&
+	    now.st_mtim.tv_sec == x->st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == x->st_mtim.tv_nsec &&
+	    now.st_ctim.tv_sec == x->st_ctim.tv_sec &&
+	    now.st_ctim.tv_nsec == x->st_ctim.tv_nsec;
+}
+
+static void
+fail_entry(struct tacit_replace *r, int rc, const char *what, int err)
+{
+	r->rc = rc;
+	snprintf(r->msg, sizeof(r->msg), "%s%s%s", what, err ? ": " : "",
+	    err ? strerror(err) : "");
+}
+
+size_t
+tacit_batch_commit(struct tacit_batch *b,
+    void (*done)(void *arg, size_t i, int rc, const char *msg), void *arg)
+{
+	int whole = b->n > FSYNC_EACH_MAX;
+	size_t i, failed = 0;
+
+	for (i = 0; i < b->n; i++)
+		b->v[i]->rc = TACIT_OK;
 	/*
 	 * Data reaches the disk before any rename.  One syncfs per file
 	 * system costs far less than one fsync per file, except for a
 	 * single file, when syncfs would flush everything else pending too.
 	 */
 	for (i = 0; i < b->n; i++) {
-		int whole = b->n > FSYNC_EACH_MAX;
 		const char *what = whole ? b->v[i]->dir : b->v[i]->tmp;
 
 		if (whole && seen_dev(b->v, i))
 			continue;
 		if (sync_path(what, whole) == -1) {
-			tacit_err_set(e, "cannot sync '%s': %s", what,
-			    strerror(errno));
-			rc = TACIT_EIO;
+			int err = errno;
+
+			for (size_t j = 0; j < b->n; j++)
+				fail_entry(b->v[j], TACIT_EIO,
+				    "cannot sync the cleaned data", err);
 			break;
 		}
 	}
-	for (i = 0; i < b->n && rc == TACIT_OK; i++) {
+	for (i = 0; i < b->n; i++) {
 		struct tacit_replace *r = b->v[i];
 
+		if (r->rc != TACIT_OK)
+			continue;
+		if (!unchanged(r)) {
+			fail_entry(r, TACIT_EIO,
+			    "changed while being cleaned; left as it is", 0);
+			continue;
+		}
 		if (rename(r->tmp, r->dest) == -1) {
-			tacit_err_set(e, "cannot replace '%s': %s", r->dest,
-			    strerror(errno));
-			rc = TACIT_EIO;
-			break;
+			fail_entry(r, TACIT_EIO, "cannot replace it", errno);
+			continue;
 		}
 		free(r->tmp);
 		r->tmp = NULL; /* renamed: nothing to unlink */
 	}
-	for (size_t j = 0; j < b->n; j++) {
-		if (b->v[j]->tmp != NULL) {
-			(*failed)++;
+	/* The renames are durable once each directory is synced. */
+	for (i = 0; i < b->n; i++) {
+		if (b->v[i]->tmp != NULL || seen_dir(b->v, i))
 			continue;
-		}
-		/* The renames are durable once each directory is synced. */
-		if (!seen_dir(b->v, j) && sync_path(b->v[j]->dir, 0) == -1 &&
-		    rc == TACIT_OK) {
-			tacit_err_set(e, "cannot sync '%s': %s", b->v[j]->dir,
-			    strerror(errno));
-			rc = TACIT_EIO;
+		if (sync_path(b->v[i]->dir, 0) == -1) {
+			int err = errno;
+
+			for (size_t j = i; j < b->n; j++)
+				if (b->v[j]->tmp == NULL &&
+				    strcmp(b->v[j]->dir, b->v[i]->dir) == 0)
+					fail_entry(b->v[j], TACIT_EIO,
+					    "replaced, but cannot sync its "
+					    "directory",
+					    err);
 		}
 	}
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->n; i++) {
+		failed += b->v[i]->rc != TACIT_OK;
+		if (done != NULL)
+			done(arg, i, b->v[i]->rc, b->v[i]->msg);
 		tacit_replace_abort(&b->v[i]);
+	}
 	b->n = 0;
-	return rc;
+	return failed;
 }
 
 void

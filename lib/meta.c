@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tacit/meta.h"
+#include "tacit/text.h"
 
 /* A value longer than this is cut: enough to recognise, not to dump. */
 #define VALUE_MAX 200
@@ -48,51 +49,12 @@ printable_value(const unsigned char *p, size_t n)
 		return NULL;
 	/* Room for the longest UTF-8 sequence, then "..." and the NUL. */
 	while (i < n && o + 4 <= VALUE_MAX * 3) {
-		unsigned char c = p[i];
-		size_t len = 0;
-		unsigned cp = 0;
+		unsigned cp;
+		size_t len = tacit_utf8_next(p + i, n - i, &cp);
 
-		if (c < 0x80) {
-			out[o++] = (c >= 0x20 && c != 0x7f) ? (char)c : '.';
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1fu;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0fu;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07u;
-		}
-		if (len == 0 || i + len > n) {
-			out[o++] = '.';
-			i++;
-			continue;
-		}
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80) {
-				len = 0;
-				break;
-			}
-			cp = (cp << 6) | (p[i + k] & 0x3fu);
-		}
-		if (len == 0 || (len == 2 && cp < 0x80) ||
-		    (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-			out[o++] = '.'; /* not UTF-8 */
-			i++;
-			continue;
-		}
-		/* C1 controls and bidi controls can disguise what is shown. */
-		if ((cp >= 0x80 && cp < 0xa0) ||
-		    (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
-		    cp == 0x200f || cp == 0x2028 || cp == 0x2029) {
-			out[o++] = '.';
-			i += len;
+		if (len == 0 || tacit_unsafe_codepoint(cp)) {
+			out[o++] = '.'; /* not UTF-8, or could disguise text */
+			i += len ? len : 1;
 			continue;
 		}
 		memcpy(out + o, p + i, len);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tacit/report.h"
+#include "tacit/text.h"
 
 static const char *const status_names[] = { "scanned", "cleaned", "clean",
 	"skipped", "error" };
@@ -11,56 +12,27 @@ void
 tacit_json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
 
 	putc('"', f);
-	while (*p != '\0') {
-		unsigned char c = *p;
-		size_t len = 0;
+	while (n > 0) {
+		unsigned cp;
+		size_t len = tacit_utf8_next(p, n, &cp);
 
-		if (c == '"' || c == '\\') {
-			fprintf(f, "\\%c", c);
-			p++;
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
-			p++;
-			continue;
-		}
-		if (c < 0x80) {
-			putc(c, f);
-			p++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0 && c >= 0xc2)
-			len = 2;
-		else if ((c & 0xf0) == 0xe0)
-			len = 3;
-		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
-			len = 4;
-		for (size_t k = 1; k < len; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				len = 0;
 		if (len == 0) {
 			fputs("\\ufffd", f); /* not UTF-8: say so */
-			p++;
-			continue;
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			fprintf(f, "\\%c", (char)cp);
+		} else if (cp < 0x20 || cp == 0x7f) {
+			fprintf(f, "\\u%04x", cp);
+		} else {
+			fwrite(p, 1, len, f);
 		}
-		fwrite(p, 1, len, f);
 		p += len;
+		n -= len;
 	}
 	putc('"', f);
-}
-
-/* Paths in text output: no control characters reach the terminal. */
-static void
-text_path(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		putc(c < 0x20 || c == 0x7f ? '?' : c, f);
-	}
 }
 
 void
@@ -153,20 +125,20 @@ text_file(struct tacit_report *r, const char *path,
 	if (status == TACIT_FILE_CLEANED || status == TACIT_FILE_CLEAN ||
 	    status == TACIT_FILE_SKIPPED) {
 		if (r->verbose) {
-			text_path(f, path);
+			tacit_text_print(f, path);
 			fprintf(f, ": %s\n", status_names[status]);
 		}
 		return;
 	}
 	if (items->n == 0 && items->dropped == 0) {
-		text_path(f, path);
+		tacit_text_print(f, path);
 		fputs(": clean\n", f);
 		return;
 	}
 	for (size_t i = 0; i < items->n; i++) {
 		const struct tacit_item *it = &items->v[i];
 
-		text_path(f, path);
+		tacit_text_print(f, path);
 		fprintf(f, ": %-6s %-20s %s %s%s",
 		    tacit_severity_name(it->rule->severity), it->rule->id,
 		    it->container, it->field, it->rule->keep ? " (kept)" : "");
@@ -175,7 +147,7 @@ text_file(struct tacit_report *r, const char *path,
 		putc('\n', f);
 	}
 	if (items->dropped > 0) {
-		text_path(f, path);
+		tacit_text_print(f, path);
 		fprintf(f, ": %zu more items not listed\n", items->dropped);
 	}
 }

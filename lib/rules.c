@@ -221,6 +221,19 @@ tacit_rules_load_mem(struct tacit_rules **rp, const char *yaml, size_t len,
 		    TACIT_RULES_MAX_BYTES);
 		return TACIT_EFORMAT;
 	}
+	/*
+	 * libyaml slows down quadratically with flow nesting: a hostile rules
+	 * file in a repository could stall a CI job.  Real rules nest little.
+	 */
+	for (size_t i = 0, open = 0; i < len; i++) {
+		if (yaml[i] != '[' && yaml[i] != '{')
+			continue;
+		if (++open > TACIT_RULES_MAX_BRACKETS) {
+			tacit_err_set(e, "rules: more than %u '[' or '{'",
+			    TACIT_RULES_MAX_BRACKETS);
+			return TACIT_EFORMAT;
+		}
+	}
 	if (!yaml_parser_initialize(&parser))
 		return TACIT_ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
@@ -299,7 +312,7 @@ tacit_rules_load_file(struct tacit_rules **r, const char *path,
 	int fd, rc;
 
 	*r = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* FIFO: no hang */
 	if (fd == -1) {
 		tacit_err_set(e, "cannot open '%s': %s", path, strerror(errno));
 		return TACIT_EIO;

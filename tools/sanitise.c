@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include "tacit/report.h"
 #include "tacit/rules.h"
 #include "tacit/sanitise.h"
+#include "tacit/text.h"
 
 #define PROG "tacit-sanitise"
 #define STDIN_NAME "(standard input)"
@@ -63,34 +65,52 @@ struct ctx {
 	const char *output;
 	unsigned char *in; /* the input, when small enough to read whole */
 	size_t incap;
+	struct pending {
+		char *name;
+		int changed;
+	} * pending; /* files in the batch, reported once committed */
+	size_t npending;
 	int status; /* worst exit status so far */
 };
+
+/* A signal asked us to stop: finish the file at hand, replace nothing. */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
 
 static void
 warn_file(struct ctx *c, const char *path, const char *action, const char *msg)
 {
-	fprintf(stderr, PROG ": %s '%s': %s\n", action, path, msg);
+	fprintf(stderr, PROG ": %s '", action);
+	tacit_text_print(stderr, path);
+	fprintf(stderr, "': %s\n", msg);
 	c->status = 2;
+	tacit_report_file(&c->rep, path, NULL, NULL, TACIT_FILE_ERROR, msg);
 }
 
-static int
+static void
+batch_done(void *arg, size_t i, int rc, const char *msg)
+{
+	struct ctx *c = arg;
+	struct pending *p = &c->pending[i];
+
+	if (rc == TACIT_OK)
+		tacit_report_file(&c->rep, p->name, NULL, NULL,
+		    p->changed ? TACIT_FILE_CLEANED : TACIT_FILE_CLEAN, NULL);
+	else
+		warn_file(c, p->name, "cannot clean", msg);
+	free(p->name);
+}
+
+static void
 flush_batch(struct ctx *c)
 {
-	struct tacit_err e = { "" };
-	size_t failed;
-
-	if (tacit_batch_len(c->batch) == 0)
-		return 0;
-	if (tacit_batch_commit(c->batch, &failed, &e) != TACIT_OK) {
-		fprintf(stderr, PROG ": %s", e.msg);
-		if (failed > 0)
-			fprintf(stderr, " (%zu file%s left unchanged)", failed,
-			    failed == 1 ? "" : "s");
-		fputc('\n', stderr);
-		c->status = 2;
-		return -1;
-	}
-	return 0;
+	tacit_batch_commit(c->batch, batch_done, c);
+	c->npending = 0;
 }
 
 /* An unnamed temporary file for stdin and non-regular outputs. */
@@ -290,12 +310,14 @@ static void
 clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
     const char *dest, const struct stat *st, int in_place)
 {
+	struct pending *p = &c->pending[c->npending];
 	struct tacit_err e = { "" };
 	struct tacit_replace *r;
 	struct tacit_sink k;
 	int rc, changed = 0;
 
-	if (tacit_replace_open(&r, dest, st, &e) != TACIT_OK) {
+	if (tacit_replace_open(&r, dest, st, in_place ? st : NULL, &e) !=
+	    TACIT_OK) {
 		warn_file(c, name, "cannot clean", e.msg);
 		return;
 	}
@@ -319,13 +341,19 @@ clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
 		warn_file(c, name, "cannot clean", e.msg);
 		return;
 	}
+	p->name = strdup(name);
+	p->changed = changed;
+	if (p->name == NULL) {
+		tacit_replace_abort(&r);
+		warn_file(c, name, "cannot clean", "out of memory");
+		return;
+	}
 	if (tacit_batch_add(c->batch, r, &e) != TACIT_OK) {
+		free(p->name);
 		warn_file(c, name, "cannot clean", e.msg);
 		return;
 	}
-	tacit_report_file(&c->rep, name, NULL, NULL,
-	    changed ? TACIT_FILE_CLEANED : TACIT_FILE_CLEAN, NULL);
-	if (tacit_batch_len(c->batch) >= BATCH_MAX)
+	if (++c->npending >= BATCH_MAX)
 		flush_batch(c);
 }
 
@@ -336,7 +364,7 @@ clean_to_path(struct ctx *c, const struct tacit_src *src, const char *name,
  */
 static void
 clean_output(struct ctx *c, const struct tacit_src *src, const char *name,
-    const char *out, const struct stat *st)
+    const char *out, const struct stat *st, int from_walk)
 {
 	char *real = NULL;
 	struct stat ost;
@@ -364,10 +392,12 @@ clean_output(struct ctx *c, const struct tacit_src *src, const char *name,
 		return;
 	}
 	/*
-	 * Through a symbolic link, replace its target, keep the link (a
-	 * link among the directories above is harmless to rename through).
+	 * A symbolic link named by the user: replace its target, keep the
+	 * link (a link among the directories above is harmless to rename
+	 * through).  Met while recursing, a link is never followed: if a
+	 * file became one, the check before the rename refuses it.
 	 */
-	if (in_place && lstat(out, &ost) == 0 && S_ISLNK(ost.st_mode) &&
+	if (!from_walk && lstat(out, &ost) == 0 && S_ISLNK(ost.st_mode) &&
 	    (real = realpath(out, NULL)) == NULL) {
 		warn_file(c, name, "cannot clean", strerror(errno));
 		return;
@@ -391,10 +421,7 @@ check_src(struct ctx *c, const struct tacit_src *src, const char *name,
 		tacit_report_file(&c->rep, name, NULL, NULL, TACIT_FILE_SKIPPED,
 		    e.msg);
 	} else if (rc != TACIT_OK) {
-		fprintf(stderr, PROG ": cannot check '%s': %s\n", name, e.msg);
-		c->status = 2;
-		tacit_report_file(&c->rep, name, engine ? engine->name : NULL,
-		    NULL, TACIT_FILE_ERROR, e.msg);
+		warn_file(c, name, "cannot check", e.msg);
 	} else {
 		tacit_report_file(&c->rep, name, engine->name, &items,
 		    TACIT_FILE_SCANNED, NULL);
@@ -455,8 +482,9 @@ do_file(struct ctx *c, const char *path, int from_walk)
 	if (is_stdin) {
 		fd = STDIN_FILENO;
 	} else {
+		/* Non-blocking, so that a FIFO cannot hang us. */
 		fd = open(path,
-		    O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
 			(from_walk ? O_NOFOLLOW : 0));
 		if (fd == -1) {
 			warn_file(c, path, "cannot open", strerror(errno));
@@ -494,7 +522,8 @@ do_file(struct ctx *c, const char *path, int from_walk)
 	else if (is_stdin && c->output == NULL)
 		clean_to_fd(c, &src, name, STDOUT_FILENO, "standard output");
 	else
-		clean_output(c, &src, name, c->output ? c->output : path, &st);
+		clean_output(c, &src, name, c->output ? c->output : path, &st,
+		    from_walk);
 out:
 	if (fd != STDIN_FILENO)
 		close(fd);
@@ -505,8 +534,13 @@ static struct ctx *walk_ctx;
 static int
 walk_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	(void)st;
-	(void)ftw;
+	const char *base = path + ftw->base;
+
+	if (stop_signal)
+		return 1;
+	/* Our own pending temporary files (".tacit-" and six characters). */
+	if (strncmp(base, ".tacit-", 7) == 0 && strlen(base) == 13)
+		return 0;
 	switch (type) {
 	case FTW_F:
 		if (S_ISREG(st->st_mode))
@@ -565,8 +599,23 @@ main(int argc, char *argv[])
 	struct tacit_err e = { "" };
 	const char *rules_file = NULL;
 	int opt, json = 0, verbose = 0, fail_on = TACIT_SEV_MEDIUM, rc;
+	int data_out;
+	struct sigaction sa;
 
 	memset(&c, 0, sizeof(c));
+	/* Closed standard descriptors would be reused by our own files. */
+	while ((rc = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && rc <= 2)
+		;
+	if (rc > 2)
+		close(rc);
+	/* A closed pipe is a write error like any other, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	while ((opt = getopt_long(argc, argv, "cf:o:rvhV", longopts, NULL)) !=
 	    -1) {
 		switch (opt) {
@@ -645,28 +694,42 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	c.batch = tacit_batch_new();
-	if (c.batch == NULL) {
+	c.pending = calloc(BATCH_MAX, sizeof(*c.pending));
+	if (c.batch == NULL || c.pending == NULL) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return 2;
 	}
-	/* Cleaned data goes to stdout in filter mode: reports go to stderr. */
-	tacit_report_begin(&c.rep,
-	    (c.check || c.output != NULL || argc > 0) &&
-		    !(argc == 1 && strcmp(argv[0], "-") == 0 && !c.check)
-		? stdout
-		: stderr,
+	/* When cleaned data goes to stdout, reports go to stderr. */
+	data_out = !c.check &&
+	    (c.output != NULL
+		    ? strcmp(c.output, "-") == 0
+		    : argc == 0 || (argc == 1 && !strcmp(argv[0], "-")));
+	tacit_report_begin(&c.rep, data_out ? stderr : stdout,
 	    json ? TACIT_REPORT_JSON : TACIT_REPORT_TEXT, PROG);
 	c.rep.fail_on = (enum tacit_severity)fail_on;
 	c.rep.show_values = c.show_values;
 	c.rep.verbose = verbose;
 	if (argc == 0)
 		do_arg(&c, "-");
-	for (int i = 0; i < argc; i++)
+	for (int i = 0; i < argc && !stop_signal; i++)
 		do_arg(&c, argv[i]);
+	if (stop_signal) {
+		/* Remove the pending temporary files; originals untouched. */
+		tacit_batch_free(&c.batch);
+		fprintf(stderr,
+		    PROG ": interrupted; %zu pending file%s left "
+			 "as %s\n",
+		    c.npending, c.npending == 1 ? "" : "s",
+		    c.npending == 1 ? "it was" : "they were");
+		signal(stop_signal, SIG_DFL);
+		raise(stop_signal);
+		return 2;
+	}
 	flush_batch(&c);
 	tacit_batch_free(&c.batch);
 	tacit_rules_free(&c.rules);
 	free(c.in);
+	free(c.pending);
 	if (tacit_report_end(&c.rep) != 0 || fclose(stdout) != 0) {
 		fprintf(stderr, PROG ": cannot write output: %s\n",
 		    strerror(errno));

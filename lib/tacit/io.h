@@ -82,8 +82,14 @@ TACIT_WUR int tacit_write_all(int fd, const void *buf, size_t len);
  */
 struct tacit_replace;
 
+/*
+ * Open a temp file beside dest, with the mode and owner of mode_from when
+ * given.  When expect is given (in-place cleaning: the stat of the file
+ * that was read), the rename happens only if dest is still that file.
+ */
 TACIT_WUR int tacit_replace_open(struct tacit_replace **r, const char *dest,
-    const struct stat *mode_from, struct tacit_err *e);
+    const struct stat *mode_from, const struct stat *expect,
+    struct tacit_err *e);
 int tacit_replace_fd(const struct tacit_replace *r);
 const char *tacit_replace_dest(const struct tacit_replace *r);
 /* Close the temp file; it stays pending until tacit_replace_commit_all. */
@@ -100,12 +106,16 @@ struct tacit_batch *tacit_batch_new(void);
 TACIT_WUR int tacit_batch_add(struct tacit_batch *b, struct tacit_replace *r,
     struct tacit_err *e);
 /*
- * syncfs once per file system, rename every temp file over its
- * destination, fsync each directory once.  On failure the remaining temp
- * files are removed and their destinations untouched; *failed counts them.
+ * Make the batch durable and visible: sync the data (fsync for a single
+ * file, else syncfs once per file system), rename each temp file over its
+ * destination, then fsync each directory once.  done(arg, i, rc, msg) is
+ * called once for every replacement i, in the order added: rc 0 when it
+ * replaced its destination, else an error and a message; a failure leaves
+ * that destination untouched (except a directory sync failure, after the
+ * rename) and does not stop the others.  Returns how many failed.
  */
-TACIT_WUR int tacit_batch_commit(struct tacit_batch *b, size_t *failed,
-    struct tacit_err *e);
+size_t tacit_batch_commit(struct tacit_batch *b,
+    void (*done)(void *arg, size_t i, int rc, const char *msg), void *arg);
 size_t tacit_batch_len(const struct tacit_batch *b);
 void tacit_batch_free(struct tacit_batch **b);
 

@@ -27,6 +27,7 @@ struct tacit_rules;
 /* Largest rules file accepted. */
 #define TACIT_RULES_MAX_BYTES (1u << 20)
 #define TACIT_RULES_MAX_COUNT 1024
+#define TACIT_RULES_MAX_BRACKETS 8192
 
 /* The rules compiled in from rules/metadata.yaml. */
 TACIT_WUR int tacit_rules_default(struct tacit_rules **r, struct tacit_err *e);

@@ -210,6 +210,70 @@ else
 	skip "strace cannot run here"
 fi
 
+CASE="review findings"
+# -o - with a report: the report must not end up in the image.
+expect 0 "-o - --json -v" sh -c '"$0" --json -v -o - "$1" >"$2"' "$SAN" "$PHOTO" "$T/r.jpg"
+same "$T/a.jpg" "$T/r.jpg" "-o - output is only the image"
+if python3 -m json.tool "$T/err" >/dev/null 2>&1; then pass; else fail "report on stderr is not JSON"; fi
+# Errors are in the JSON document too.
+expect 2 "--json with an error" "$SAN" --check --json "$T/bad/text.jpg" "$PHOTO"
+match "error entry" '"status":"error","error":"unsupported file type' "$T/out"
+match "error count" '"errors":1' "$T/out"
+# A FIFO is refused, not waited on.
+mkfifo "$T/fifo.jpg"
+expect 2 "fifo" timeout 10 "$SAN" "$T/fifo.jpg"
+expect 2 "fifo --check" timeout 10 "$SAN" --check "$T/fifo.jpg"
+expect 2 "fifo rules" timeout 10 "$SAN" --check --rules "$T/fifo.jpg" "$PHOTO"
+rm -f "$T/fifo.jpg"
+# Names that would drive the terminal are shown with '?'.
+esc=$(printf 'x\033]0;pwned\007y.jpg')
+echo text >"$T/$esc"
+expect 2 "escape in a name" "$SAN" "$T/$esc"
+if grep -q "$(printf '\033')" "$T/err"; then fail "escape reached stderr"; else pass; fi
+rm -f "$T/$esc"
+# -o through a symbolic link writes its target and keeps the link.
+cp "$PHOTO" "$T/real.jpg"
+ln -s real.jpg "$T/olink.jpg"
+expect 0 "-o to a link" "$SAN" -o "$T/olink.jpg" "$PHOTO"
+if [ -L "$T/olink.jpg" ]; then pass; else fail "-o replaced the link"; fi
+same "$T/a.jpg" "$T/real.jpg" "-o link target cleaned"
+# A closed pipe: every file is still cleaned, nothing left behind.
+mkdir "$T/pipe"
+for n in 1 2 3 4 5 6; do cp "$PHOTO" "$T/pipe/$n.jpg"; done
+"$SAN" -r -v "$T/pipe" | head -n 1 >/dev/null
+for n in 1 2 3 4 5 6; do same "$T/a.jpg" "$T/pipe/$n.jpg" "closed pipe: file $n"; done
+no_temp "$T/pipe"
+# Killed part-way: each file is the original or fully cleaned.
+mkdir "$T/kill"
+for n in $(seq 1 300); do cp "$PHOTO" "$T/kill/$n.jpg"; done
+"$SAN" "$T"/kill/*.jpg 2>/dev/null &
+pid=$!
+sleep 0.1
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+bad=0
+for f in "$T"/kill/*.jpg; do
+	cmp -s "$f" "$PHOTO" || cmp -s "$f" "$T/a.jpg" || bad=$((bad + 1))
+done
+if [ "$bad" -eq 0 ]; then pass; else fail "SIGTERM: $bad files neither old nor new"; fi
+no_temp "$T/kill"
+# A file replaced by someone else while it is being cleaned is theirs.
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
+	cp "$PHOTO" "$T/i.jpg"
+	cp "$PHOTO" "$T/j.jpg"
+	(sleep 1; echo theirs >"$T/i.new"; mv "$T/i.new" "$T/i.jpg") &
+	expect 2 "changed while cleaning" env ASAN_OPTIONS=detect_leaks=0 \
+	    strace -f -o /dev/null -e inject=syncfs:delay_enter=3000000 \
+	    "$SAN" "$T/i.jpg" "$T/j.jpg"
+	wait
+	match "changed message" "i.jpg': changed while being cleaned" "$T/err"
+	if [ "$(cat "$T/i.jpg")" = theirs ]; then pass; else fail "their file was overwritten"; fi
+	same "$T/a.jpg" "$T/j.jpg" "the other file was cleaned"
+	no_temp "$T"
+else
+	skip "strace cannot run here"
+fi
+
 CASE="install"
 if make -s -C "$TOP" install PREFIX="$T/inst" BIN="$BIN" >/dev/null 2>"$T/ierr"; then
 	pass

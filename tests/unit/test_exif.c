@@ -16,7 +16,7 @@ test_minimal_roundtrip(void **state)
 	struct tacit_err e;
 
 	(void)state;
-	for (int o = 1; o <= 8; o++) {
+	for (int o = 2; o <= 8; o++) {
 		unsigned char *t;
 		size_t n;
 
@@ -85,6 +85,34 @@ test_unreadable_block_still_reported(void **state)
 	tacit_items_free(&it);
 }
 
+static void
+test_slack_and_orientation_one_reported(void **state)
+{
+	unsigned char *t, big[256];
+	struct tacit_items it;
+	struct tacit_err e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(tacit_exif_minimal(6, &t, &n, &e), 0);
+	/* The minimal block with secret bytes after it. */
+	memcpy(big, t, n);
+	memset(big + n, 'S', sizeof(big) - n);
+	tacit_items_init(&it, 0);
+	assert_int_equal(tacit_exif_scan(big, sizeof(big), &it, &e), 0);
+	assert_int_equal(it.n, 2);
+	assert_string_equal(it.v[1].field, "other data");
+	tacit_items_free(&it);
+	free(t);
+	/* Orientation 1 is not what sanitise keeps. */
+	assert_int_equal(tacit_exif_minimal(1, &t, &n, &e), 0);
+	tacit_items_init(&it, 0);
+	assert_int_equal(tacit_exif_scan(t, n, &it, &e), 0);
+	assert_int_equal(it.n, 2);
+	tacit_items_free(&it);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -92,6 +120,7 @@ main(void)
 		cmocka_unit_test(test_minimal_roundtrip),
 		cmocka_unit_test(test_orientation_reader_bounds),
 		cmocka_unit_test(test_unreadable_block_still_reported),
+		cmocka_unit_test(test_slack_and_orientation_one_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,12 @@ test_bad_rules(void **state)
 	load("", TACIT_EFORMAT);
 	big = malloc(TACIT_RULES_MAX_BYTES + 2);
 	assert_non_null(big);
+	memset(big, '[', 20000);
+	big[20000] = '\0';
+	load(big, TACIT_EFORMAT); /* deep nesting refused, and at once */
+	free(big);
+	big = malloc(TACIT_RULES_MAX_BYTES + 2);
+	assert_non_null(big);
 	memset(big, '#', TACIT_RULES_MAX_BYTES + 1);
 	big[TACIT_RULES_MAX_BYTES + 1] = '\0';
 	load(big, TACIT_EFORMAT);
