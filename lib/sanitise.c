@@ -1,4 +1,5 @@
 /* sanitise: detect, scan, clean and verify one input. */
+#include <errno.h>
 #include <string.h>
 
 #include "tacit/filetype.h"
@@ -68,9 +69,12 @@ tacit_sanitise_clean(const struct tacit_src *src,
 	if (rc == TACIT_OK)
 		rc = tacit_sink_flush(out);
 	if (rc != TACIT_OK) {
-		if (rc == TACIT_EIO || out->err == TACIT_EIO)
+		if (out->err == TACIT_EIO)
 			tacit_err_set(e, "write error: %s",
 			    strerror(out->saved_errno));
+		else if (rc == TACIT_EIO)
+			tacit_err_set(e, "read error: %s",
+			    sub.msg[0] ? sub.msg : strerror(errno));
 		else
 			tacit_err_set(e, "cannot clean %s: %s", engine->name,
 			    sub.msg[0] ? sub.msg : "malformed");

@@ -66,6 +66,13 @@ main(int argc, char *argv[])
 		puts("tacit " TACIT_VERSION);
 		return fclose(stdout) == 0 ? 0 : 2;
 	}
+	if (strcmp(argv[1], "--") == 0) {
+		argv++; /* "--" ends the front end's options */
+		if (--argc < 2) {
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
 	if (argv[1][0] == '-') {
 		fprintf(stderr, PROG ": unknown option '%s'\n", argv[1]);
 		fputs(usage_text, stderr);
