@@ -8,9 +8,15 @@
 #include "tacit/meta.h"
 #include "tacit/xmp.h"
 
+#define M_DHT 0xc4
+#define M_JPG 0xc8
+#define M_DAC 0xcc
 #define M_SOI 0xd8
 #define M_EOI 0xd9
 #define M_SOS 0xda
+#define M_DQT 0xdb
+#define M_DNL 0xdc
+#define M_DRI 0xdd
 #define M_APP0 0xe0
 #define M_APP1 0xe1
 #define M_APP2 0xe2
@@ -22,6 +28,8 @@
 /* Markers before the first scan, and between scans, are bounded. */
 #define MAX_SEGMENTS 100000
 #define ID_LEN 40
+#define ADOBE_LEN 12 /* "Adobe", version, flags0, flags1, transform */
+#define JFIF_LEN 14 /* "JFIF", version, units, density, thumbnail size */
 
 /* One piece of the file: a marker segment or a run of coded data. */
 struct seg {
@@ -31,6 +39,7 @@ struct seg {
 	uint64_t payload; /* after the length field */
 	size_t plen;
 	unsigned char id[ID_LEN]; /* start of the payload, zero-padded */
+	int later_jfif; /* a JFIF APP0 after the first one */
 };
 
 struct walker {
@@ -39,6 +48,10 @@ struct walker {
 	unsigned count;
 	int in_scan; /* after SOS: coded data comes next */
 	int done;
+	int jfif_seen;
+	int fill_seen; /* 0xFF fill bytes before some marker */
+	int stray_seen; /* TEM or RSTn outside coded data */
+	int sof_seen; /* a frame header */
 	struct tacit_err *e;
 };
 
@@ -51,16 +64,18 @@ bad(struct walker *w, const char *what, uint64_t off)
 
 /*
  * Find the end of entropy-coded data: the first 0xFF that is not a
- * stuffed 0xFF00 or a restart marker RSTn.
+ * stuffed 0xFF00 or a restart marker RSTn.  Reads start small and grow,
+ * so that many tiny scans do not each cost a full buffer.
  */
 static int
 scan_coded(struct walker *w, struct seg *s)
 {
 	unsigned char buf[65536];
 	uint64_t pos = w->pos;
+	size_t want = 512;
 
 	for (;;) {
-		ssize_t n = tacit_src_pread(w->src, pos, buf, sizeof(buf));
+		ssize_t n = tacit_src_pread(w->src, pos, buf, want);
 		const unsigned char *p, *end;
 
 		if (n < 0) {
@@ -92,6 +107,197 @@ scan_coded(struct walker *w, struct seg *s)
 		pos += (uint64_t)(end - buf);
 		if (p != NULL && p > end)
 			pos++;
+		if (want < sizeof(buf))
+			want *= 2;
+	}
+}
+
+/*
+ * Skip a run of 0xFF fill bytes, a block at a time: w->pos ends on the
+ * last 0xFF, *marker gets the byte after it.
+ */
+static int
+skip_fill(struct walker *w, unsigned char *marker)
+{
+	unsigned char buf[4096];
+	uint64_t pos = w->pos + 1; /* known to be 0xFF */
+
+	for (;;) {
+		ssize_t n = tacit_src_pread(w->src, pos, buf, sizeof(buf));
+		size_t i;
+
+		if (n < 0) {
+			tacit_err_set(w->e, "read error");
+			return TACIT_EIO;
+		}
+		if (n == 0)
+			return bad(w, "truncated JPEG", w->pos);
+		for (i = 0; i < (size_t)n && buf[i] == 0xff; i++)
+			;
+		if (i < (size_t)n) {
+			w->pos = pos + i - 1;
+			*marker = buf[i];
+			w->fill_seen = 1;
+			return TACIT_OK;
+		}
+		pos += (uint64_t)n;
+	}
+}
+
+/*
+ * Markers we understand.  The rest (JPG, DHP, EXP, JPGn and JPEG-LS) are
+ * extensions whose segments we could not check, so they are refused.
+ */
+static int
+supported_marker(unsigned m)
+{
+	if (m == M_JPG || m == 0xde || m == 0xdf)
+		return 0;
+	return (m >= 0xc0 && m <= 0xdd) || (m >= M_APP0 && m <= 0xef) ||
+	    m == M_COM;
+}
+
+static int
+has_id(const struct seg *s, const char *id, size_t n)
+{
+	return s->plen >= n && memcmp(s->id, id, n) == 0;
+}
+
+#define ID(s, lit) has_id((s), (lit), sizeof(lit)) /* NUL included */
+#define ID_EXIF "Exif\0"
+#define ID_XMP "http://ns.adobe.com/xap/1.0/"
+#define ID_XMPEXT "http://ns.adobe.com/xmp/extension/"
+#define ID_ICC "ICC_PROFILE"
+#define ID_PS "Photoshop 3.0"
+
+/* Read a segment's whole payload (at most 64 KiB) into a new buffer. */
+static unsigned char *
+read_payload(const struct tacit_src *src, const struct seg *s)
+{
+	unsigned char *p = malloc(s->plen ? s->plen : 1);
+
+	if (p != NULL &&
+	    tacit_src_read(src, s->payload, p, s->plen) != TACIT_OK) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* DQT: tables of 64 bytes (8-bit) or 128 (16-bit), filling it exactly. */
+static int
+dqt_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0)
+		return 0;
+	while (i < n) {
+		unsigned pq = p[i] >> 4, tq = p[i] & 0x0fu;
+
+		if (pq > 1 || tq > 3 || n - i < 1 + 64 * (pq + 1))
+			return 0;
+		i += 1 + 64 * (pq + 1);
+	}
+	return 1;
+}
+
+/* DHT: class and id, 16 code counts, then that many values, exactly. */
+static int
+dht_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k, sum;
+
+	if (n == 0)
+		return 0;
+	while (i < n) {
+		if (n - i < 17 || p[i] >> 4 > 1 || (p[i] & 0x0fu) > 3)
+			return 0;
+		for (sum = 0, k = 1; k <= 16; k++)
+			sum += p[i + k];
+		if (sum > 256 || n - i - 17 < sum)
+			return 0;
+		i += 17 + sum;
+	}
+	return 1;
+}
+
+/* DAC: pairs of class/id and conditioning value, each in range. */
+static int
+dac_ok(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n % 2 != 0)
+		return 0;
+	for (i = 0; i < n; i += 2) {
+		unsigned tc = p[i] >> 4, tb = p[i] & 0x0fu, v = p[i + 1];
+
+		if (tc > 1 || tb > 3)
+			return 0;
+		if (tc == 0 && (v & 0x0fu) > v >> 4) /* DC: L <= U */
+			return 0;
+		if (tc == 1 && (v < 1 || v > 63)) /* AC: Kx in 1..63 */
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The segments we keep have lengths the format fixes: a byte more is
+ * room for hidden data, so anything else is malformed.
+ */
+static int
+check_segment(struct walker *w, const struct seg *s)
+{
+	unsigned char *p;
+	const char *what;
+	int ok;
+	unsigned n;
+
+	switch (s->marker) {
+	case M_SOS:
+		n = s->id[0];
+		if (n < 1 || n > 4 || s->plen != 1 + 2 * (size_t)n + 3)
+			return bad(w, "bad JPEG SOS length", s->off);
+		return TACIT_OK;
+	case M_DRI:
+		if (s->plen != 2)
+			return bad(w, "bad JPEG DRI length", s->off);
+		return TACIT_OK;
+	case M_DNL:
+		if (s->plen != 2)
+			return bad(w, "bad JPEG DNL length", s->off);
+		return TACIT_OK;
+	case M_DQT:
+	case M_DHT:
+	case M_DAC:
+		if ((p = read_payload(w->src, s)) == NULL) {
+			tacit_err_set(w->e, "cannot read JPEG segment");
+			return TACIT_EIO;
+		}
+		if (s->marker == M_DQT) {
+			ok = dqt_ok(p, s->plen);
+			what = "bad JPEG DQT segment";
+		} else if (s->marker == M_DHT) {
+			ok = dht_ok(p, s->plen);
+			what = "bad JPEG DHT segment";
+		} else {
+			ok = dac_ok(p, s->plen);
+			what = "bad JPEG DAC segment";
+		}
+		free(p);
+		return ok ? TACIT_OK : bad(w, what, s->off);
+	default:
+		/* SOFn: DHT, JPG and DAC are out of the way by now. */
+		if (s->marker >= 0xc0 && s->marker <= 0xcf) {
+			n = s->id[5];
+			if (s->plen < 6 || n < 1 ||
+			    s->plen != 6 + 3 * (size_t)n)
+				return bad(w, "bad JPEG SOF length", s->off);
+			w->sof_seen = 1;
+		}
+		return TACIT_OK;
 	}
 }
 
@@ -101,6 +307,7 @@ jpeg_next(struct walker *w, struct seg *s)
 {
 	unsigned char hdr[4];
 	unsigned seglen;
+	int rc;
 
 	if (w->done)
 		return 0;
@@ -114,11 +321,8 @@ jpeg_next(struct walker *w, struct seg *s)
 	if (hdr[0] != 0xff)
 		return bad(w, "expected a JPEG marker", w->pos);
 	/* Fill bytes: any number of 0xFF may precede a marker. */
-	while (hdr[1] == 0xff) {
-		w->pos++;
-		if (tacit_src_read(w->src, w->pos, hdr, 2) != TACIT_OK)
-			return bad(w, "truncated JPEG", w->pos);
-	}
+	if (hdr[1] == 0xff && (rc = skip_fill(w, &hdr[1])) != TACIT_OK)
+		return rc;
 	s->marker = hdr[1];
 	s->off = w->pos;
 	if (s->marker == M_EOI) {
@@ -130,11 +334,16 @@ jpeg_next(struct walker *w, struct seg *s)
 	if (s->marker == 0x01 || (s->marker >= 0xd0 && s->marker <= 0xd7)) {
 		s->len = 2; /* TEM, or a stray restart marker */
 		w->pos += 2;
+		w->stray_seen = 1;
 		return 1;
 	}
-	if (s->marker == M_SOI || s->marker == 0x00 ||
-	    (s->marker > 0x01 && s->marker < 0xc0))
+	if (s->marker == M_SOI || s->marker < 0xc0)
 		return bad(w, "unexpected JPEG marker", w->pos);
+	if (!supported_marker(s->marker)) {
+		tacit_err_set(w->e, "unsupported JPEG marker 0x%02X",
+		    s->marker);
+		return TACIT_EUNSUPPORTED;
+	}
 	if (tacit_src_read(w->src, w->pos + 2, hdr + 2, 2) != TACIT_OK)
 		return bad(w, "truncated JPEG segment", w->pos);
 	seglen = (unsigned)(hdr[2] << 8 | hdr[3]);
@@ -148,6 +357,12 @@ jpeg_next(struct walker *w, struct seg *s)
 	if (tacit_src_read(w->src, s->payload, s->id,
 		s->plen < ID_LEN ? s->plen : ID_LEN) != TACIT_OK)
 		return bad(w, "truncated JPEG segment", w->pos);
+	if ((rc = check_segment(w, s)) != TACIT_OK)
+		return rc;
+	if (s->marker == M_APP0 && ID(s, "JFIF")) {
+		s->later_jfif = w->jfif_seen;
+		w->jfif_seen = 1;
+	}
 	w->pos += s->len;
 	if (s->marker == M_SOS)
 		w->in_scan = 1;
@@ -171,24 +386,18 @@ walker_start(struct walker *w, const struct tacit_src *src, struct tacit_err *e)
 	return TACIT_OK;
 }
 
+/* After EOI: a file without a frame is no image, whatever it holds. */
 static int
-has_id(const struct seg *s, const char *id, size_t n)
+walker_finish(const struct walker *w)
 {
-	return s->plen >= n && memcmp(s->id, id, n) == 0;
+	if (!w->sof_seen) {
+		tacit_err_set(w->e, "JPEG without a frame header");
+		return TACIT_EFORMAT;
+	}
+	return TACIT_OK;
 }
 
-#define ID(s, lit) has_id((s), (lit), sizeof(lit)) /* NUL included */
-#define ID_EXIF "Exif\0"
-#define ID_XMP "http://ns.adobe.com/xap/1.0/"
-#define ID_XMPEXT "http://ns.adobe.com/xmp/extension/"
-#define ID_ICC "ICC_PROFILE"
-#define ID_PS "Photoshop 3.0"
-
-enum action { KEEP, DROP, JFIF_TRIM };
-
-struct jpeg_opts {
-	int keep_icc;
-};
+enum action { KEEP, DROP, JFIF_TRIM, ADOBE_TRIM };
 
 /* What the cleaner does with a segment: the whole policy, in one place. */
 static enum action
@@ -196,39 +405,35 @@ decide(const struct seg *s, int keep_icc)
 {
 	switch (s->marker) {
 	case M_APP0:
-		if (ID(s, "JFIF")) {
+		if (ID(s, "JFIF") && !s->later_jfif) {
 			/* Drop an embedded thumbnail, keep the header. */
-			if (s->plen > 14 || s->id[12] != 0 || s->id[13] != 0)
+			if (s->plen > JFIF_LEN || s->id[12] != 0 ||
+			    s->id[13] != 0)
 				return JFIF_TRIM;
 			return KEEP;
 		}
-		return DROP; /* JFXX thumbnails, other APP0 */
+		return DROP; /* JFXX thumbnails, other APP0, extra JFIF */
 	case M_APP2:
 		return ID(s, ID_ICC) && keep_icc ? KEEP : DROP;
 	case M_APP14:
 		/* Adobe's colour transform flag: decoding needs it. */
-		return has_id(s, "Adobe", 5) ? KEEP : DROP;
+		if (!has_id(s, "Adobe", 5) || s->plen < ADOBE_LEN)
+			return DROP;
+		return s->plen > ADOBE_LEN ? ADOBE_TRIM : KEEP;
 	case M_COM:
+	case 0x01: /* TEM */
 		return DROP;
 	default:
 		if (s->marker >= M_APP0 && s->marker <= 0xef)
 			return DROP;
+		/*
+		 * Decoders skip a restart marker outside coded data; which
+		 * ones, and how many, could carry a message.
+		 */
+		if (s->marker >= 0xd0 && s->marker <= 0xd7)
+			return DROP;
 		return KEEP; /* SOFn DHT DQT DRI DNL SOS, coded data ... */
 	}
-}
-
-/* Read a segment's whole payload (at most 64 KiB) into a new buffer. */
-static unsigned char *
-read_payload(const struct tacit_src *src, const struct seg *s)
-{
-	unsigned char *p = malloc(s->plen ? s->plen : 1);
-
-	if (p != NULL &&
-	    tacit_src_read(src, s->payload, p, s->plen) != TACIT_OK) {
-		free(p);
-		return NULL;
-	}
-	return p;
 }
 
 static void
@@ -268,7 +473,12 @@ scan_segment(const struct tacit_src *src, const struct seg *s,
 		return TACIT_OK;
 	case JFIF_TRIM:
 		return tacit_items_add(out, "thumbnail", "JFIF", NULL, 0);
+	case ADOBE_TRIM:
+		return tacit_items_add(out, "APP", "APP14 Adobe extra data",
+		    NULL, 0);
 	case DROP:
+		if (s->len == 2)
+			return TACIT_OK; /* TEM or RSTn: reported once, later */
 		break;
 	}
 	if (s->marker == M_COM || ID(s, ID_EXIF) || ID(s, ID_XMP) ||
@@ -309,8 +519,13 @@ scan_segment(const struct tacit_src *src, const struct seg *s,
 	}
 	if (ID(s, "MPF"))
 		return tacit_items_add(out, "MPF", "MPF", NULL, 0);
-	if (s->marker == M_APP0)
+	if (s->marker == M_APP0 && ID(s, "JFIF") &&
+	    (s->plen > JFIF_LEN || s->id[12] != 0 || s->id[13] != 0))
+		return tacit_items_add(out, "thumbnail", "JFIF", NULL, 0);
+	if (s->marker == M_APP0 && !ID(s, "JFIF")) /* JFXX, or unknown */
 		return tacit_items_add(out, "thumbnail", "JFXX", NULL, 0);
+	if (s->marker == M_APP14 && has_id(s, "Adobe", 5))
+		return tacit_items_add(out, "APP", "APP14 Adobe", NULL, 0);
 	if (s->marker == M_APP2 && ID(s, ID_ICC))
 		return TACIT_OK; /* counted once above */
 	app_name(s, name, sizeof(name));
@@ -329,24 +544,26 @@ jpeg_scan(const struct tacit_src *src, struct tacit_items *out,
 {
 	struct walker w;
 	struct seg s;
-	int rc, icc_seen = 0, sof = 0;
+	int rc, icc_seen = 0;
 
 	if ((rc = walker_start(&w, src, e)) != TACIT_OK)
 		return rc;
 	while ((rc = jpeg_next(&w, &s)) > 0) {
-		if (s.marker >= 0xc0 && s.marker <= 0xcf && s.marker != 0xc4 &&
-		    s.marker != 0xc8 && s.marker != 0xcc)
-			sof = 1;
 		rc = scan_segment(src, &s, out, &icc_seen);
 		if (rc != TACIT_OK)
 			return rc;
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = walker_finish(&w)) != TACIT_OK)
 		return rc;
-	if (!sof) {
-		tacit_err_set(e, "JPEG without a frame header");
-		return TACIT_EFORMAT;
-	}
+	/* Cleaning drops them, and how many there are can carry bits. */
+	if (w.fill_seen &&
+	    (rc = tacit_items_add(out, "chunk", "fill bytes", NULL, 0)) !=
+		TACIT_OK)
+		return rc;
+	if (w.stray_seen &&
+	    (rc = tacit_items_add(out, "chunk", "stray markers", NULL, 0)) !=
+		TACIT_OK)
+		return rc;
 	if (w.pos < src->size)
 		return tacit_items_add(out, "trailing", "after EOI", NULL, 0);
 	return TACIT_OK;
@@ -427,18 +644,27 @@ jpeg_clean(const struct tacit_src *src, struct tacit_sink *out,
 		if (a == KEEP) {
 			tacit_sink_copy(out, src, s.off, s.len);
 		} else if (a == JFIF_TRIM) {
-			unsigned char jfif[18] = { 0xff, M_APP0, 0, 16 };
+			unsigned char jfif[4 + JFIF_LEN] = { 0xff, M_APP0, 0,
+				2 + JFIF_LEN };
 
-			memcpy(jfif + 4, s.id, 12);
+			memcpy(jfif + 4, s.id, JFIF_LEN - 2);
 			jfif[16] = jfif[17] = 0; /* no thumbnail */
 			tacit_sink_write(out, jfif, sizeof(jfif));
+		} else if (a == ADOBE_TRIM) {
+			unsigned char adobe[4 + ADOBE_LEN] = { 0xff, M_APP14, 0,
+				2 + ADOBE_LEN };
+
+			memcpy(adobe + 4, s.id, ADOBE_LEN);
+			tacit_sink_write(out, adobe, sizeof(adobe));
 		}
 		if (out->err)
 			break;
 	}
 	if (rc < 0)
 		return rc;
-	return out->err;
+	if (out->err)
+		return out->err;
+	return walker_finish(&w);
 }
 
 const struct tacit_engine tacit_engine_jpeg = { "JPEG", jpeg_probe, jpeg_scan,
