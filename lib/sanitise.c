@@ -1,5 +1,6 @@
 /* sanitise: detect, scan, clean and verify one input. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "tacit/filetype.h"
@@ -32,6 +33,31 @@ tacit_sanitise_scan(const struct tacit_src *src,
 	return rc;
 }
 
+/* 1 when a and b hold the same bytes, 0 when not, <0 on a read error. */
+static int
+same_bytes(const struct tacit_src *a, const struct tacit_src *b)
+{
+	unsigned char x[16384], y[16384];
+	uint64_t off = 0;
+
+	if (a->size != b->size)
+		return 0;
+	if (a->fd < 0 && b->fd < 0)
+		return memcmp(a->mem, b->mem, (size_t)a->size) == 0;
+	while (off < a->size) {
+		size_t n = a->size - off < sizeof(x) ? (size_t)(a->size - off)
+						     : sizeof(x);
+
+		if (tacit_src_read(a, off, x, n) != TACIT_OK ||
+		    tacit_src_read(b, off, y, n) != TACIT_OK)
+			return TACIT_EIO;
+		if (memcmp(x, y, n) != 0)
+			return 0;
+		off += n;
+	}
+	return 1;
+}
+
 /* What the output must not hold: every item whose rule is not kept. */
 static int
 removable(const struct tacit_items *it, int strip_all)
@@ -58,12 +84,19 @@ tacit_sanitise_clean(const struct tacit_src *src,
 
 	*changed = 0;
 	tacit_items_init(&items, 0);
-	rc = tacit_sanitise_scan(src, rules, &engine, &items, e);
-	if (rc != TACIT_OK)
-		goto out;
-	if (!removable(&items, strip_all))
-		goto out; /* already clean: nothing to write */
-	tacit_items_free(&items);
+	engine = tacit_meta_detect(src);
+	if (engine == NULL) {
+		char type[128];
+
+		tacit_filetype_describe(src, type, sizeof(type));
+		tacit_err_set(e, "unsupported file type: %s", type);
+		return TACIT_EUNSUPPORTED;
+	}
+	/*
+	 * No scan of the input first: the cleaner validates the whole file
+	 * anyway, and "already clean" is decided below by comparing bytes,
+	 * which also catches what a scan might not list.
+	 */
 	tacit_rules_clean_opts(rules, strip_all, &opts);
 	rc = engine->clean(src, out, &opts, &sub);
 	if (rc == TACIT_OK)
@@ -75,12 +108,14 @@ tacit_sanitise_clean(const struct tacit_src *src,
 		else if (rc == TACIT_EIO)
 			tacit_err_set(e, "read error: %s",
 			    sub.msg[0] ? sub.msg : strerror(errno));
+		else if (rc == TACIT_EFORMAT)
+			tacit_err_set(e, "malformed %s: %s", engine->name,
+			    sub.msg[0] ? sub.msg : "cannot parse");
 		else
 			tacit_err_set(e, "cannot clean %s: %s", engine->name,
-			    sub.msg[0] ? sub.msg : "malformed");
+			    sub.msg[0] ? sub.msg : "unsupported");
 		goto out;
 	}
-	*changed = 1;
 	/* Verify before anything replaces the original. */
 	if (out->fd < 0)
 		tacit_src_mem(&check, out->mem, out->mem_len);
@@ -107,6 +142,16 @@ tacit_sanitise_clean(const struct tacit_src *src,
 		    i < items.n ? items.v[i].container : "metadata",
 		    i < items.n ? items.v[i].field : "");
 		rc = TACIT_EVERIFY;
+	}
+	/* Verified; nothing changed if the output is the input. */
+	if (rc == TACIT_OK) {
+		rc = same_bytes(src, &check);
+		if (rc >= 0) {
+			*changed = !rc;
+			rc = TACIT_OK;
+		} else {
+			tacit_err_set(e, "read error: %s", strerror(errno));
+		}
 	}
 out:
 	tacit_items_free(&items);
