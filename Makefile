@@ -45,7 +45,7 @@ MAN_SRC = $(wildcard docs/*.scd)
 MAN = $(MAN_SRC:docs/%.scd=docs/%)
 
 .PHONY: all deps check unit cli demo install uninstall clean fuzz bench man \
-	format-check
+	format-check fuzz-smoke
 .DELETE_ON_ERROR:
 
 all: $(PROGS) $(BUILD)/libtacit.a $(BUILD)/tacit.pc man
@@ -122,11 +122,16 @@ demo: deps all
 fuzz:
 	@$(MAKE) -f tests/fuzz/Makefile
 
+# Every fuzz target over its corpus for a bounded time (CI).
+fuzz-smoke:
+	@$(MAKE) -f tests/fuzz/Makefile smoke
+
 bench: all
 	@sh bench/sanitise
 
 format-check:
-	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c tests/unit/*.c
+	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c \
+		tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \

@@ -1,0 +1,11 @@
+/* fuzz_gif: libFuzzer target for the GIF engine (probe, scan, clean). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_engine.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_engine(&tacit_engine_gif, data, size);
+}
