@@ -58,16 +58,18 @@ same_bytes(const struct tacit_src *a, const struct tacit_src *b)
 	return 1;
 }
 
-/* What the output must not hold: every item whose rule is not kept. */
-static int
+/*
+ * What the output must not hold: every item whose rule is not kept.  The
+ * index of the first one; it->n when only items past the cap remain
+ * (unknown, so not kept); SIZE_MAX when there is none.
+ */
+static size_t
 removable(const struct tacit_items *it, int strip_all)
 {
-	if (it->dropped > 0)
-		return 1;
 	for (size_t i = 0; i < it->n; i++)
 		if (strip_all || !it->v[i].rule->keep)
-			return 1;
-	return 0;
+			return i;
+	return it->dropped > 0 ? it->n : SIZE_MAX;
 }
 
 int
@@ -80,6 +82,7 @@ tacit_sanitise_clean(const struct tacit_src *src,
 	struct tacit_items items;
 	struct tacit_src check;
 	struct tacit_err sub = { "" };
+	size_t i;
 	int rc;
 
 	*changed = 0;
@@ -132,12 +135,7 @@ tacit_sanitise_clean(const struct tacit_src *src,
 		    "parse (%s)",
 		    sub.msg);
 		rc = TACIT_EVERIFY;
-	} else if (removable(&items, strip_all)) {
-		size_t i;
-
-		for (i = 0; i < items.n; i++)
-			if (strip_all || !items.v[i].rule->keep)
-				break;
+	} else if ((i = removable(&items, strip_all)) != SIZE_MAX) {
 		tacit_err_set(e, "verification failed: %s %s still present",
 		    i < items.n ? items.v[i].container : "metadata",
 		    i < items.n ? items.v[i].field : "");
