@@ -1,5 +1,6 @@
 /* meta_webp: the WebP engine; keeps image chunks, drops EXIF, XMP and more. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,10 @@
 #define RIFF_HEADER_LEN 12u
 #define CHUNK_HEADER_LEN 8u
 #define VP8X_LEN 10u
+/* ANMF frame header: offsets, size, duration, then a flags byte. */
+#define ANMF_HEADER_LEN 16u
+/* Of its flags byte, only blending (bit 1) and disposal (bit 0) are defined. */
+#define ANMF_FLAGS_DEFINED 0x03u
 /* Far more than any real animation has; a forged file cannot spin us. */
 #define WEBP_CHUNKS_MAX (1u << 20)
 /* Largest EXIF or XMP payload read into memory to be listed. */
@@ -59,7 +64,22 @@ struct chunk {
 	enum chunk_kind kind;
 	uint64_t off; /* payload */
 	uint32_t size; /* payload, without the pad byte */
+	uint32_t out_size; /* payload as clean writes it */
 	uint32_t index;
+};
+
+/*
+ * A walk over the sub-chunks of one ANMF payload (after its header):
+ * an optional ALPH, one VP8 or VP8L, then unknown chunks, which tile the
+ * payload exactly.
+ */
+struct frame {
+	const struct tacit_src *src;
+	unsigned char head[ANMF_HEADER_LEN];
+	uint64_t next; /* the next sub-chunk header */
+	uint64_t end; /* the end of the ANMF payload */
+	int has_alph;
+	int has_image;
 };
 
 /* A walk over the chunks of the RIFF payload, checking as it goes. */
@@ -168,6 +188,126 @@ chunk_classify(struct chunk *c)
 	}
 }
 
+static int
+frame_open(const struct tacit_src *src, const struct chunk *c, struct frame *f,
+    struct tacit_err *e)
+{
+	memset(f, 0, sizeof(*f));
+	f->src = src;
+	if (c->size < ANMF_HEADER_LEN) {
+		tacit_err_set(e, "truncated WebP ANMF header");
+		return TACIT_EFORMAT;
+	}
+	f->next = c->off + ANMF_HEADER_LEN;
+	f->end = c->off + c->size;
+	return read_at(src, c->off, f->head, sizeof(f->head), "ANMF header", e);
+}
+
+/* Only the frame's own image data survives cleaning. */
+static int
+frame_chunk_kept(const struct chunk *sub)
+{
+	return sub->kind == CHUNK_ALPH || sub->kind == CHUNK_IMAGE;
+}
+
+/* The next sub-chunk of a frame: 1, 0 at its end, or an error. */
+static int
+frame_next(struct frame *f, struct chunk *sub, struct tacit_err *e)
+{
+	unsigned char h[CHUNK_HEADER_LEN];
+	int rc;
+
+	if (f->next == f->end) {
+		if (!f->has_image) {
+			tacit_err_set(e, "WebP ANMF frame without image data");
+			return TACIT_EFORMAT;
+		}
+		return 0;
+	}
+	if (f->end - f->next < CHUNK_HEADER_LEN) {
+		tacit_err_set(e, "truncated WebP ANMF sub-chunk header");
+		return TACIT_EFORMAT;
+	}
+	rc = read_at(f->src, f->next, h, sizeof(h), "ANMF sub-chunk header", e);
+	if (rc != TACIT_OK)
+		return rc;
+	memcpy(sub->id, h, 4);
+	chunk_classify(sub);
+	sub->size = get_le32(h + 4);
+	sub->out_size = sub->size;
+	sub->off = f->next + CHUNK_HEADER_LEN;
+	sub->index = 0;
+	/* Unlike the last RIFF chunk, the pad byte is required here. */
+	if (padded(sub->size) > f->end - sub->off) {
+		tacit_err_set(e, "WebP ANMF sub-chunk '%s' overruns its frame",
+		    sub->name);
+		return TACIT_EFORMAT;
+	}
+	switch (sub->kind) {
+	case CHUNK_ALPH:
+		if (f->has_alph || f->has_image) {
+			tacit_err_set(e, "WebP ANMF ALPH chunk out of place");
+			return TACIT_EFORMAT;
+		}
+		f->has_alph = 1;
+		break;
+	case CHUNK_IMAGE:
+		if (f->has_image) {
+			tacit_err_set(e, "WebP ANMF frame with two images");
+			return TACIT_EFORMAT;
+		}
+		/* VP8L carries its own alpha: an ALPH before it is a lie. */
+		if (f->has_alph && memcmp(sub->id, "VP8L", 4) == 0) {
+			tacit_err_set(e, "WebP ANMF ALPH chunk before VP8L");
+			return TACIT_EFORMAT;
+		}
+		f->has_image = 1;
+		break;
+	default:
+		if (!f->has_image) {
+			tacit_err_set(e,
+			    "WebP ANMF sub-chunk '%s' before the image",
+			    sub->name);
+			return TACIT_EFORMAT;
+		}
+		break;
+	}
+	f->next = sub->off + padded(sub->size);
+	return 1;
+}
+
+/*
+ * Check a whole frame once per pass, so that scan and clean refuse the
+ * same files, and work out its size once unknown sub-chunks are gone.
+ * Sub-chunks count against the same bound as chunks.
+ */
+static int
+walk_frame(struct walk *w, struct chunk *c, struct tacit_err *e)
+{
+	struct frame f;
+	struct chunk sub;
+	uint32_t kept = ANMF_HEADER_LEN;
+	int rc;
+
+	rc = frame_open(w->src, c, &f, e);
+	if (rc != TACIT_OK)
+		return rc;
+	while ((rc = frame_next(&f, &sub, e)) > 0) {
+		if (w->count >= WEBP_CHUNKS_MAX) {
+			tacit_err_set(e, "too many WebP chunks");
+			return TACIT_EFORMAT;
+		}
+		w->count++;
+		/* Cannot overflow: the kept sub-chunks fit in c->size. */
+		if (frame_chunk_kept(&sub))
+			kept += CHUNK_HEADER_LEN + (uint32_t)padded(sub.size);
+	}
+	if (rc < 0)
+		return rc;
+	c->out_size = kept;
+	return TACIT_OK;
+}
+
 /* The next chunk: 1, 0 at the end of the RIFF payload, or an error. */
 static int
 walk_next(struct walk *w, struct chunk *c, struct tacit_err *e)
@@ -197,6 +337,7 @@ walk_next(struct walk *w, struct chunk *c, struct tacit_err *e)
 	memcpy(c->id, h, 4);
 	chunk_classify(c);
 	c->size = get_le32(h + 4);
+	c->out_size = c->size;
 	c->off = w->next + CHUNK_HEADER_LEN;
 	c->index = w->count++;
 	left = w->riff_end - c->off;
@@ -230,6 +371,12 @@ walk_next(struct walk *w, struct chunk *c, struct tacit_err *e)
 	} else if (w->extended &&
 	    (c->kind == CHUNK_IMAGE || c->kind == CHUNK_ANMF)) {
 		w->has_image = 1;
+	}
+	/* Frames are kept, so looked into; a simple file drops them whole. */
+	if (w->extended && c->kind == CHUNK_ANMF) {
+		rc = walk_frame(w, c, e);
+		if (rc != TACIT_OK)
+			return rc;
 	}
 	w->next = c->off + step;
 	return 1;
@@ -367,10 +514,42 @@ add_peek(const struct tacit_src *src, uint64_t off, uint64_t len,
 	return tacit_items_add(out, container, field, buf, n);
 }
 
+/* What clean drops from inside a frame: reserved bits, unknown chunks. */
+static int
+scan_frame(const struct walk *w, const struct chunk *c, struct tacit_items *out,
+    struct tacit_err *e)
+{
+	struct frame f;
+	struct chunk sub;
+	char field[16];
+	int rc;
+
+	rc = frame_open(w->src, c, &f, e);
+	if (rc != TACIT_OK)
+		return rc;
+	if (f.head[ANMF_HEADER_LEN - 1] & ~ANMF_FLAGS_DEFINED) {
+		rc = tacit_items_add(out, "chunk", "ANMF reserved bits",
+		    f.head + ANMF_HEADER_LEN - 1, 1);
+		if (rc != TACIT_OK)
+			return rc;
+	}
+	while ((rc = frame_next(&f, &sub, e)) > 0) {
+		if (frame_chunk_kept(&sub))
+			continue;
+		snprintf(field, sizeof(field), "ANMF/%s", sub.name);
+		rc = add_peek(w->src, sub.off, sub.size, out, "chunk", field);
+		if (rc != TACIT_OK)
+			return rc;
+	}
+	return rc < 0 ? rc : TACIT_OK;
+}
+
 static int
 scan_chunk(const struct walk *w, const struct chunk *c, struct tacit_items *out,
     struct tacit_err *e)
 {
+	if (w->extended && c->kind == CHUNK_ANMF)
+		return scan_frame(w, c, out, e);
 	if (chunk_is_image(w, c))
 		return TACIT_OK;
 	switch (c->kind) {
@@ -469,7 +648,7 @@ plan_chunk(const struct walk *w, const struct chunk *c,
 	}
 	if (c->kind == CHUNK_ICCP)
 		pl->icc_kept = 1;
-	pl->out_size += CHUNK_HEADER_LEN + padded(c->size);
+	pl->out_size += CHUNK_HEADER_LEN + padded(c->out_size);
 	return TACIT_OK;
 }
 
@@ -533,6 +712,31 @@ chunk_header(struct tacit_sink *out, const void *id, uint32_t size)
 	tacit_sink_write(out, h, sizeof(h));
 }
 
+/* A frame: its header with reserved bits zeroed, then its image data. */
+static int
+write_frame(const struct tacit_src *src, struct tacit_sink *out,
+    const struct chunk *c, struct tacit_err *e)
+{
+	struct frame f;
+	struct chunk sub;
+	int rc;
+
+	rc = frame_open(src, c, &f, e);
+	if (rc != TACIT_OK)
+		return rc;
+	f.head[ANMF_HEADER_LEN - 1] &= ANMF_FLAGS_DEFINED;
+	tacit_sink_write(out, f.head, sizeof(f.head));
+	while ((rc = frame_next(&f, &sub, e)) > 0 && out->err == 0) {
+		if (!frame_chunk_kept(&sub))
+			continue;
+		chunk_header(out, sub.id, sub.size);
+		tacit_sink_copy(out, src, sub.off, sub.size);
+		if (sub.size & 1u)
+			tacit_sink_byte(out, 0);
+	}
+	return rc < 0 ? rc : TACIT_OK;
+}
+
 static int
 write_clean(const struct tacit_src *src, struct tacit_sink *out,
     const struct tacit_clean_opts *opts, const struct plan *pl,
@@ -551,13 +755,18 @@ write_clean(const struct tacit_src *src, struct tacit_sink *out,
 	while ((rc = walk_next(&w, &c, e)) > 0 && out->err == 0) {
 		if (!chunk_kept(&w, &c, opts))
 			continue;
-		chunk_header(out, c.id, c.size);
-		if (c.kind == CHUNK_VP8X)
+		chunk_header(out, c.id, c.out_size);
+		if (c.kind == CHUNK_VP8X) {
 			tacit_sink_write(out, pl->vp8x, VP8X_LEN);
-		else
+		} else if (c.kind == CHUNK_ANMF) {
+			rc = write_frame(src, out, &c, e);
+			if (rc != TACIT_OK)
+				return rc;
+		} else {
 			tacit_sink_copy(out, src, c.off, c.size);
+		}
 		/* A fresh zero pad: the old byte could carry something. */
-		if (c.size & 1u)
+		if (c.out_size & 1u)
 			tacit_sink_byte(out, 0);
 	}
 	if (rc < 0)

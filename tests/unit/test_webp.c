@@ -523,44 +523,368 @@ test_exif_unreadable(void **state)
 	free(w.b);
 }
 
-/* Animation: ANMF frames (with whatever is inside) are copied whole. */
+/* Both scan and clean refuse; clean writes nothing it half understood. */
+static void
+assert_malformed(const unsigned char *p, size_t len)
+{
+	struct tacit_sink k;
+	struct tacit_items it;
+	struct tacit_err e;
+
+	assert_int_equal(run_scan(p, len, &it, &e), TACIT_EFORMAT);
+	assert_true(e.msg[0] != '\0');
+	tacit_items_free(&it);
+	assert_int_equal(run_clean(p, len, 1, 1, &k, &e), TACIT_EFORMAT);
+	assert_true(e.msg[0] != '\0');
+	assert_int_equal(k.mem_len, 0);
+	tacit_sink_free(&k);
+}
+
+/* An ANMF payload being built: the 16-byte frame header, then chunks. */
+static void
+frame_start(struct webp *f, unsigned char flags)
+{
+	/* At (2, 4), 40 x 30, 100 ms. */
+	unsigned char head[16] = { 1, 0, 0, 2, 0, 0, 39, 0, 0, 29, 0, 0, 100, 0,
+		0, flags };
+
+	memset(f, 0, sizeof(*f));
+	put(f, head, sizeof(head));
+}
+
+/* An animation around frames, with EXIF and XMP to drop as well. */
+static void
+animation(struct webp *w, const struct webp *frames, size_t n, int meta)
+{
+	start(w);
+	vp8x(w, 0x02 | 0x10 | (meta ? 0x08 | 0x04 : 0));
+	chunk(w, "ANIM", anim, sizeof(anim));
+	for (size_t i = 0; i < n; i++)
+		chunk(w, "ANMF", frames[i].b, frames[i].n);
+	if (meta) {
+		exif_prefixed(w, tiff6, sizeof(tiff6));
+		chunk(w, "XMP ", xmp, sizeof(xmp) - 1);
+	}
+	finish(w);
+}
+
+static void
+free_frames(struct webp *frames, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(frames[i].b);
+}
+
+/* Clean gives want exactly; scan of the result finds nothing. */
+static void
+assert_cleans_to(const struct webp *w, const struct webp *want)
+{
+	struct tacit_sink k;
+	struct tacit_items it;
+	struct tacit_err e;
+	char ids[256];
+
+	assert_int_equal(run_clean(w->b, w->n, 0, 0, &k, &e), TACIT_OK);
+	chunk_list(k.mem, k.mem_len, ids, sizeof(ids));
+	assert_int_equal(k.mem_len, want->n);
+	assert_memory_equal(k.mem, want->b, want->n);
+	assert_int_equal(run_scan(k.mem, k.mem_len, &it, &e), TACIT_OK);
+	assert_int_equal(it.n, 0);
+	tacit_items_free(&it);
+	tacit_sink_free(&k);
+}
+
+/* Frames keep their image data; unknown chunks inside them go. */
 static void
 test_animation(void **state)
 {
-	struct webp w, want, frame;
-	struct tacit_sink k;
+	struct webp w, want, in[2], out[2];
+	struct tacit_items it;
 	struct tacit_err e;
-	unsigned char head[16] = { 0 };
 
 	(void)state;
-	memset(&frame, 0, sizeof(frame));
-	put(&frame, head, sizeof(head));
-	chunk(&frame, "VP8L", vp8l, sizeof(vp8l));
-	chunk(&frame, "ZZZZ", junk, sizeof(junk));
+	frame_start(&in[0], 0x02);
+	chunk(&in[0], "VP8L", vp8l, sizeof(vp8l));
+	chunk_pad(&in[0], "ZZZZ", junk, sizeof(junk), 0x77);
+	frame_start(&in[1], 0x01);
+	chunk(&in[1], "VP8 ", vp8, sizeof(vp8));
+	chunk(&in[1], "EXIF", tiff6, sizeof(tiff6));
+	chunk(&in[1], "ZZZZ", "", 0);
+	animation(&w, in, 2, 1);
 
-	start(&w);
-	vp8x(&w, 0x02 | 0x08 | 0x04);
-	chunk(&w, "ANIM", anim, sizeof(anim));
-	chunk(&w, "ANMF", frame.b, frame.n);
-	chunk(&w, "ANMF", frame.b, frame.n - 1); /* odd */
-	exif_prefixed(&w, tiff6, sizeof(tiff6));
-	chunk(&w, "XMP ", xmp, sizeof(xmp) - 1);
-	finish(&w);
+	frame_start(&out[0], 0x02);
+	chunk(&out[0], "VP8L", vp8l, sizeof(vp8l));
+	frame_start(&out[1], 0x01);
+	chunk(&out[1], "VP8 ", vp8, sizeof(vp8));
+	animation(&want, out, 2, 0);
+	assert_cleans_to(&w, &want);
 
-	start(&want);
-	vp8x(&want, 0x02);
-	chunk(&want, "ANIM", anim, sizeof(anim));
-	chunk(&want, "ANMF", frame.b, frame.n);
-	chunk(&want, "ANMF", frame.b, frame.n - 1);
-	finish(&want);
-
-	assert_int_equal(run_clean(w.b, w.n, 0, 1, &k, &e), TACIT_OK);
-	assert_int_equal(k.mem_len, want.n);
-	assert_memory_equal(k.mem, want.b, want.n);
-	tacit_sink_free(&k);
+	assert_int_equal(run_scan(w.b, w.n, &it, &e), TACIT_OK);
+	assert_true(has_item(&it, "chunk", "ANMF/ZZZZ"));
+	assert_true(has_item(&it, "chunk", "ANMF/EXIF"));
+	assert_true(has_item(&it, "EXIF", "Artist"));
+	assert_false(has_item(&it, "chunk", "ANMF/VP8L"));
+	assert_false(has_item(&it, "chunk", "ANMF/VP8 "));
+	assert_false(has_item(&it, "chunk", "ANMF reserved bits"));
+	assert_false(has_item(&it, "chunk", "ANMF"));
+	tacit_items_free(&it);
 	free(w.b);
 	free(want.b);
-	free(frame.b);
+	free_frames(in, 2);
+	free_frames(out, 2);
+}
+
+/* Odd sub-chunks keep their pad bytes, written as zero. */
+static void
+test_animation_padding(void **state)
+{
+	struct webp w, want, in, out;
+	struct tacit_items it;
+	struct tacit_err e;
+	static const unsigned char vp8odd[] = { 0x30, 0x01, 0x00, 0x9d, 0x01,
+		0x2a, 0x60, 0x00, 0x3c, 0x00, 0x11, 0x22, 0x33 };
+
+	(void)state;
+	frame_start(&in, 0);
+	chunk_pad(&in, "ALPH", alph, sizeof(alph), 0xaa);
+	chunk_pad(&in, "VP8 ", vp8odd, sizeof(vp8odd), 0xbb);
+	chunk_pad(&in, "abc\x01", junk, sizeof(junk), 0xcc);
+	animation(&w, &in, 1, 0);
+
+	frame_start(&out, 0);
+	chunk(&out, "ALPH", alph, sizeof(alph));
+	chunk(&out, "VP8 ", vp8odd, sizeof(vp8odd));
+	animation(&want, &out, 1, 0);
+	assert_cleans_to(&w, &want);
+
+	assert_int_equal(run_scan(w.b, w.n, &it, &e), TACIT_OK);
+	assert_true(has_item(&it, "chunk", "ANMF/abc?"));
+	assert_int_equal(it.n, 1);
+	tacit_items_free(&it);
+	free(w.b);
+	free(want.b);
+	free(in.b);
+	free(out.b);
+}
+
+/* Nothing to remove in an animation: the output is the input. */
+static void
+test_animation_unchanged(void **state)
+{
+	struct webp w, f[3];
+	struct tacit_items it;
+	struct tacit_err e;
+
+	(void)state;
+	frame_start(&f[0], 0x03);
+	chunk(&f[0], "ALPH", alph, sizeof(alph));
+	chunk(&f[0], "VP8 ", vp8, sizeof(vp8));
+	frame_start(&f[1], 0x00);
+	chunk(&f[1], "VP8L", vp8l, sizeof(vp8l));
+	frame_start(&f[2], 0x02);
+	chunk(&f[2], "VP8 ", vp8, sizeof(vp8));
+	animation(&w, f, 3, 0);
+	assert_cleans_to(&w, &w);
+	assert_int_equal(run_scan(w.b, w.n, &it, &e), TACIT_OK);
+	assert_int_equal(it.n, 0);
+	tacit_items_free(&it);
+	free(w.b);
+	free_frames(f, 3);
+}
+
+/* The flags byte's reserved bits could carry data: zeroed, reported. */
+static void
+test_animation_reserved(void **state)
+{
+	struct webp w, want, in, out;
+	struct tacit_items it;
+	struct tacit_err e;
+
+	(void)state;
+	frame_start(&in, 0xff);
+	chunk(&in, "VP8L", vp8l, sizeof(vp8l));
+	animation(&w, &in, 1, 0);
+	frame_start(&out, 0x03);
+	chunk(&out, "VP8L", vp8l, sizeof(vp8l));
+	animation(&want, &out, 1, 0);
+	assert_cleans_to(&w, &want);
+
+	assert_int_equal(run_scan(w.b, w.n, &it, &e), TACIT_OK);
+	assert_true(has_item(&it, "chunk", "ANMF reserved bits"));
+	assert_int_equal(it.n, 1);
+	tacit_items_free(&it);
+	free(w.b);
+	free(want.b);
+	free(in.b);
+	free(out.b);
+}
+
+/* A simple file cannot hold frames: an ANMF after its image is dropped. */
+static void
+test_animation_simple(void **state)
+{
+	struct webp w, want, f;
+	struct tacit_items it;
+	struct tacit_err e;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	put(&f, "not a frame", 11);
+	start(&w);
+	chunk(&w, "VP8L", vp8l, sizeof(vp8l));
+	chunk(&w, "ANMF", f.b, f.n);
+	finish(&w);
+	start(&want);
+	chunk(&want, "VP8L", vp8l, sizeof(vp8l));
+	finish(&want);
+	assert_cleans_to(&w, &want);
+	assert_int_equal(run_scan(w.b, w.n, &it, &e), TACIT_OK);
+	assert_true(has_item(&it, "chunk", "ANMF"));
+	tacit_items_free(&it);
+	free(w.b);
+	free(want.b);
+	free(f.b);
+}
+
+/* One frame in an animation, refused by scan and clean alike. */
+static void
+assert_bad_frame(const struct webp *f)
+{
+	struct webp w;
+
+	animation(&w, f, 1, 0);
+	assert_malformed(w.b, w.n);
+	free(w.b);
+}
+
+static void
+test_animation_malformed(void **state)
+{
+	struct webp f;
+	size_t at;
+
+	(void)state;
+	/* A sub-chunk overrunning its ANMF, and a huge one. */
+	frame_start(&f, 0);
+	at = f.n + 4;
+	chunk(&f, "VP8 ", vp8, sizeof(vp8));
+	le32(f.b + at, sizeof(vp8) + 2);
+	assert_bad_frame(&f);
+	le32(f.b + at, 0xffffffffu);
+	assert_bad_frame(&f);
+	le32(f.b + at, 0xfffffff8u);
+	assert_bad_frame(&f);
+	/* Shorter than it is: the rest is not a sub-chunk header. */
+	le32(f.b + at, sizeof(vp8) - 4);
+	assert_bad_frame(&f);
+	free(f.b);
+	/* Fits only without its pad byte. */
+	frame_start(&f, 0);
+	chunk(&f, "VP8L", vp8l, sizeof(vp8l));
+	f.n--;
+	assert_bad_frame(&f);
+	free(f.b);
+	/* Bytes left over after the last sub-chunk. */
+	frame_start(&f, 0);
+	chunk(&f, "VP8L", vp8l, sizeof(vp8l));
+	put(&f, "abcd", 4);
+	assert_bad_frame(&f);
+	free(f.b);
+	/* No image chunk: nothing, ALPH only, unknown only. */
+	frame_start(&f, 0);
+	assert_bad_frame(&f);
+	chunk(&f, "ALPH", alph, sizeof(alph));
+	assert_bad_frame(&f);
+	free(f.b);
+	frame_start(&f, 0);
+	chunk(&f, "ZZZZ", junk, sizeof(junk));
+	assert_bad_frame(&f);
+	free(f.b);
+	/* Two image chunks. */
+	frame_start(&f, 0);
+	chunk(&f, "VP8 ", vp8, sizeof(vp8));
+	chunk(&f, "VP8L", vp8l, sizeof(vp8l));
+	assert_bad_frame(&f);
+	free(f.b);
+	/* ALPH with VP8L, two ALPH, ALPH after the image. */
+	frame_start(&f, 0);
+	chunk(&f, "ALPH", alph, sizeof(alph));
+	chunk(&f, "VP8L", vp8l, sizeof(vp8l));
+	assert_bad_frame(&f);
+	free(f.b);
+	frame_start(&f, 0);
+	chunk(&f, "ALPH", alph, sizeof(alph));
+	chunk(&f, "ALPH", alph, sizeof(alph));
+	chunk(&f, "VP8 ", vp8, sizeof(vp8));
+	assert_bad_frame(&f);
+	free(f.b);
+	frame_start(&f, 0);
+	chunk(&f, "VP8 ", vp8, sizeof(vp8));
+	chunk(&f, "ALPH", alph, sizeof(alph));
+	assert_bad_frame(&f);
+	free(f.b);
+	/* An unknown chunk before the image. */
+	frame_start(&f, 0);
+	chunk(&f, "ZZZZ", junk, sizeof(junk));
+	chunk(&f, "VP8 ", vp8, sizeof(vp8));
+	assert_bad_frame(&f);
+	free(f.b);
+	/* A truncated frame header: every size below 16. */
+	frame_start(&f, 0);
+	for (size_t n = 0; n < 16; n++) {
+		f.n = n;
+		assert_bad_frame(&f);
+	}
+	free(f.b);
+}
+
+/*
+ * Every prefix of an animation: with its RIFF size lying, refused; made
+ * to fit, refused or cleaned into a well-formed file, by scan and clean
+ * alike.
+ */
+static void
+test_animation_truncation(void **state)
+{
+	struct webp w, f[2];
+	unsigned char *p;
+
+	(void)state;
+	frame_start(&f[0], 0x02);
+	chunk(&f[0], "ALPH", alph, sizeof(alph));
+	chunk(&f[0], "VP8 ", vp8, sizeof(vp8));
+	chunk(&f[0], "ZZZZ", junk, sizeof(junk));
+	frame_start(&f[1], 0xfc);
+	chunk(&f[1], "VP8L", vp8l, sizeof(vp8l));
+	chunk(&f[1], "ZZZZ", junk, sizeof(junk));
+	animation(&w, f, 2, 1);
+	p = malloc(w.n);
+	assert_non_null(p);
+	for (size_t n = 0; n < w.n; n++) {
+		assert_malformed(w.b, n);
+		struct tacit_sink k;
+		struct tacit_items it;
+		struct tacit_err e;
+		char ids[256];
+		int rs, rc;
+
+		if (n < 12)
+			continue;
+		memcpy(p, w.b, n);
+		le32(p + 4, (uint32_t)(n - 8));
+		rs = run_scan(p, n, &it, &e);
+		tacit_items_free(&it);
+		rc = run_clean(p, n, 1, 1, &k, &e);
+		assert_int_equal(rs, rc);
+		if (rc == TACIT_OK)
+			chunk_list(k.mem, k.mem_len, ids, sizeof(ids));
+		else
+			assert_int_equal(rc, TACIT_EFORMAT);
+		tacit_sink_free(&k);
+	}
+	free(p);
+	free(w.b);
+	free_frames(f, 2);
 }
 
 /* A last odd chunk without its pad byte is accepted and gets one. */
@@ -585,23 +909,6 @@ test_missing_last_pad(void **state)
 	tacit_sink_free(&k);
 	free(w.b);
 	free(want.b);
-}
-
-/* Both scan and clean refuse; clean writes nothing it half understood. */
-static void
-assert_malformed(const unsigned char *p, size_t len)
-{
-	struct tacit_sink k;
-	struct tacit_items it;
-	struct tacit_err e;
-
-	assert_int_equal(run_scan(p, len, &it, &e), TACIT_EFORMAT);
-	assert_true(e.msg[0] != '\0');
-	tacit_items_free(&it);
-	assert_int_equal(run_clean(p, len, 1, 1, &k, &e), TACIT_EFORMAT);
-	assert_true(e.msg[0] != '\0');
-	assert_int_equal(k.mem_len, 0);
-	tacit_sink_free(&k);
 }
 
 static void
@@ -873,6 +1180,67 @@ test_real_exiftool(void **state)
 	check_real("exiftool/RIFF.webp", 1);
 }
 
+/* The ANMF chunks of p in order: the one at or after *off, or NULL. */
+static const unsigned char *
+next_anmf(const unsigned char *p, size_t len, size_t *off, uint32_t *size)
+{
+	while (*off + 8 <= len) {
+		const unsigned char *c = p + *off;
+		uint32_t n = rd32(c + 4);
+
+		*off += 8 + (size_t)n + (n & 1);
+		if (memcmp(c, "ANMF", 4) == 0) {
+			*size = n;
+			return c + 8;
+		}
+	}
+	return NULL;
+}
+
+/* A real animation (from libwebp): its frames come out byte for byte. */
+static void
+test_real_animation(void **state)
+{
+	struct tacit_src s;
+	struct tacit_sink k;
+	struct tacit_err e = { { 0 } };
+	struct tacit_clean_opts o = { 1, 1 };
+	const unsigned char *a, *b;
+	unsigned char *in;
+	size_t ia = 12, ib = 12, frames = 0;
+	uint32_t na, nb;
+	char ids[256];
+	FILE *fp = fopen("tests/data/fixtures/webp-anim.webp", "rb");
+	long len;
+
+	(void)state;
+	if (fp == NULL)
+		skip();
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	assert_true(len > 12);
+	rewind(fp);
+	in = malloc((size_t)len);
+	assert_non_null(in);
+	assert_int_equal(fread(in, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	tacit_src_mem(&s, in, (size_t)len);
+	tacit_sink_init_mem(&k);
+	assert_int_equal(ENGINE->clean(&s, &k, &o, &e), TACIT_OK);
+	chunk_list(k.mem, k.mem_len, ids, sizeof(ids));
+	while ((a = next_anmf(in, (size_t)len, &ia, &na)) != NULL) {
+		b = next_anmf(k.mem, k.mem_len, &ib, &nb);
+		assert_non_null(b);
+		assert_int_equal(na, nb);
+		assert_memory_equal(a, b, na);
+		frames++;
+	}
+	assert_null(next_anmf(k.mem, k.mem_len, &ib, &nb));
+	assert_true(frames > 1);
+	tacit_sink_free(&k);
+	free(in);
+}
+
 int
 main(void)
 {
@@ -889,6 +1257,13 @@ main(void)
 		cmocka_unit_test(test_orientation_normal),
 		cmocka_unit_test(test_exif_unreadable),
 		cmocka_unit_test(test_animation),
+		cmocka_unit_test(test_animation_padding),
+		cmocka_unit_test(test_animation_unchanged),
+		cmocka_unit_test(test_animation_reserved),
+		cmocka_unit_test(test_animation_simple),
+		cmocka_unit_test(test_animation_malformed),
+		cmocka_unit_test(test_animation_truncation),
+		cmocka_unit_test(test_real_animation),
 		cmocka_unit_test(test_missing_last_pad),
 		cmocka_unit_test(test_lying_lengths),
 		cmocka_unit_test(test_bad_structure),
