@@ -56,18 +56,19 @@ $(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The default rules are compiled in, so the tools work before make install.
-$(BUILD)/lib/rules_default.c: rules/metadata.yaml
+# The default rules are compiled in, so the tools work before make install:
+# rules2c loads rules/metadata.yaml with the library's own loader and
+# writes it as a C table, so no YAML is parsed at start-up.
+RULES_LOADER = $(BUILD)/lib/rules.o $(BUILD)/lib/io.o
+
+$(BUILD)/rules2c: rules/rules2c.c $(RULES_LOADER) $(LIB_HDR)
 	@mkdir -p $(@D)
-	{ echo '/* generated from rules/metadata.yaml */'; \
-	  echo '#include <stddef.h>'; \
-	  echo 'extern const char tacit_rules_default_yaml[];'; \
-	  echo 'extern const size_t tacit_rules_default_len;'; \
-	  echo 'const char tacit_rules_default_yaml[] = {'; \
-	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
-	  echo '0x00 };'; \
-	  echo 'const size_t tacit_rules_default_len = sizeof(tacit_rules_default_yaml) - 1;'; \
-	} > $@
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(RULES_LOADER) $(ALL_LDFLAGS) \
+		$(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+
+$(BUILD)/lib/rules_default.c: rules/metadata.yaml $(BUILD)/rules2c
+	@mkdir -p $(@D)
+	$(BUILD)/rules2c rules/metadata.yaml > $@
 
 $(BUILD)/lib/rules_default.o: $(BUILD)/lib/rules_default.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -12,12 +12,10 @@
 
 #include "tacit/rules.h"
 
-extern const char tacit_rules_default_yaml[];
-extern const size_t tacit_rules_default_len;
-
 struct tacit_rules {
 	struct tacit_rule *v;
 	size_t n;
+	int builtin; /* v is the static table: nothing to free */
 	struct tacit_rule fallback;
 };
 
@@ -55,9 +53,10 @@ tacit_rules_free(struct tacit_rules **rp)
 {
 	if (rp == NULL || *rp == NULL)
 		return;
-	for (size_t i = 0; i < (*rp)->n; i++)
+	for (size_t i = 0; i < (*rp)->n && !(*rp)->builtin; i++)
 		rule_free(&(*rp)->v[i]);
-	free((*rp)->v);
+	if (!(*rp)->builtin)
+		free((*rp)->v);
 	free(*rp);
 	*rp = NULL;
 }
@@ -136,6 +135,17 @@ parse_fields(yaml_document_t *doc, yaml_node_t *field, struct tacit_rule *r,
 			return TACIT_ENOMEM;
 	}
 	return TACIT_OK;
+}
+
+/* Whatever no rule names still counts: medium, removed. */
+static void
+set_fallback(struct tacit_rules *r)
+{
+	r->fallback.id = (char *)"unlisted";
+	r->fallback.summary = (char *)"metadata no rule names";
+	r->fallback.container = (char *)"*";
+	r->fallback.fields = (char **)fallback_fields;
+	r->fallback.severity = TACIT_SEV_MEDIUM;
 }
 
 static int
@@ -279,12 +289,7 @@ tacit_rules_load_mem(struct tacit_rules **rp, const char *yaml, size_t len,
 		rc = parse_rule(&doc, n, &r->v[i], i, e);
 		r->n = i + 1;
 	}
-	/* Whatever no rule names still counts: medium, removed. */
-	r->fallback.id = (char *)"unlisted";
-	r->fallback.summary = (char *)"metadata no rule names";
-	r->fallback.container = (char *)"*";
-	r->fallback.fields = (char **)fallback_fields;
-	r->fallback.severity = TACIT_SEV_MEDIUM;
+	set_fallback(r);
 	if (rc == TACIT_OK)
 		*rp = r;
 	else
@@ -296,10 +301,31 @@ out:
 }
 
 int
-tacit_rules_default(struct tacit_rules **r, struct tacit_err *e)
+tacit_rules_from_table(struct tacit_rules **rp, struct tacit_rule *v, size_t n)
 {
-	return tacit_rules_load_mem(r, tacit_rules_default_yaml,
-	    tacit_rules_default_len, e);
+	struct tacit_rules *r = calloc(1, sizeof(*r));
+
+	*rp = NULL;
+	if (r == NULL)
+		return TACIT_ENOMEM;
+	r->v = v;
+	r->n = n;
+	r->builtin = 1;
+	set_fallback(r);
+	*rp = r;
+	return TACIT_OK;
+}
+
+size_t
+tacit_rules_count(const struct tacit_rules *r)
+{
+	return r->n;
+}
+
+const struct tacit_rule *
+tacit_rules_get(const struct tacit_rules *r, size_t i)
+{
+	return i < r->n ? &r->v[i] : NULL;
 }
 
 int

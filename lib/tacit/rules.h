@@ -29,13 +29,23 @@ struct tacit_rules;
 #define TACIT_RULES_MAX_COUNT 1024
 #define TACIT_RULES_MAX_BRACKETS 8192
 
-/* The rules compiled in from rules/metadata.yaml. */
+/*
+ * The rules compiled in from rules/metadata.yaml: a table generated at
+ * build time by rules/rules2c, so no YAML is parsed at start-up.
+ */
 TACIT_WUR int tacit_rules_default(struct tacit_rules **r, struct tacit_err *e);
 TACIT_WUR int tacit_rules_load_file(struct tacit_rules **r, const char *path,
     struct tacit_err *e);
 TACIT_WUR int tacit_rules_load_mem(struct tacit_rules **r, const char *yaml,
     size_t len, struct tacit_err *e);
 void tacit_rules_free(struct tacit_rules **r);
+/* Rules over a static table, as rules2c generates (nothing copied). */
+TACIT_WUR int tacit_rules_from_table(struct tacit_rules **r,
+    struct tacit_rule *v, size_t n);
+
+/* The rules in order, for tools that print or convert them. */
+size_t tacit_rules_count(const struct tacit_rules *r);
+const struct tacit_rule *tacit_rules_get(const struct tacit_rules *r, size_t i);
 
 /* The first rule matching container and field; the catch-all at worst. */
 const struct tacit_rule *tacit_rules_match(const struct tacit_rules *r,

@@ -122,6 +122,38 @@ test_bad_rules(void **state)
 	free(big);
 }
 
+/* The table compiled in is rules/metadata.yaml, rule for rule. */
+static void
+test_builtin_table_matches_yaml(void **state)
+{
+	struct tacit_rules *a, *b;
+	struct tacit_err e;
+
+	(void)state;
+	if (tacit_rules_load_file(&b, "rules/metadata.yaml", &e) != 0)
+		skip(); /* run from elsewhere than the top of the tree */
+	assert_int_equal(tacit_rules_default(&a, &e), 0);
+	assert_int_equal(tacit_rules_count(a), tacit_rules_count(b));
+	assert_true(tacit_rules_count(a) > 20);
+	for (size_t i = 0; i < tacit_rules_count(a); i++) {
+		const struct tacit_rule *x = tacit_rules_get(a, i);
+		const struct tacit_rule *y = tacit_rules_get(b, i);
+		size_t k;
+
+		assert_string_equal(x->id, y->id);
+		assert_string_equal(x->summary, y->summary);
+		assert_string_equal(x->container, y->container);
+		assert_int_equal(x->severity, y->severity);
+		assert_int_equal(x->keep, y->keep);
+		for (k = 0; x->fields[k] != NULL; k++)
+			assert_string_equal(x->fields[k], y->fields[k]);
+		assert_null(y->fields[k]);
+	}
+	assert_null(tacit_rules_get(a, tacit_rules_count(a)));
+	tacit_rules_free(&a);
+	tacit_rules_free(&b);
+}
+
 static void
 test_severity_names(void **state)
 {
@@ -140,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_first_match_and_lists),
 		cmocka_unit_test(test_bad_rules),
 		cmocka_unit_test(test_severity_names),
+		cmocka_unit_test(test_builtin_table_matches_yaml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
