@@ -32,6 +32,7 @@ endif
 
 LIBS_SANITISE = $(shell $(PKG_CONFIG) --libs libexif yaml-0.1 2>/dev/null || echo -lexif -lyaml) -lmagic
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+LIBS_CRYPTO = $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null || echo -lsodium)
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/rules_default.o
@@ -89,14 +90,14 @@ $(BIN)/tacit-sanitise: tools/sanitise.c $(BUILD)/libtacit.a $(LIB_HDR)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtacit.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-conversion -o $@ $< $(BUILD)/libtacit.a \
-		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(CMOCKA_LIBS)
+		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(LIBS_CRYPTO) $(CMOCKA_LIBS)
 
 $(BUILD)/tacit.pc: Makefile
 	@mkdir -p $(@D)
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
 	  'includedir=$(INCDIR)' '' 'Name: tacit' \
 	  'Description: privacy toolkit library (metadata removal)' \
-	  'Version: $(VERSION)' 'Requires.private: libexif yaml-0.1' \
+	  'Version: $(VERSION)' 'Requires.private: libexif yaml-0.1 libsodium' \
 	  'Libs: -L$${libdir} -ltacit' 'Libs.private: -lmagic' \
 	  'Cflags: -I$${includedir}' > $@
 
