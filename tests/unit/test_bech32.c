@@ -18,8 +18,8 @@ test_bip173_valid(void **state)
 	static const char *const valid[] = {
 		"A12UEL5L",
 		"a12uel5l",
-		"an83characterlonghumanreadablepartthatcontainsthenumber1andth"
-		"eexcludedcharactersbio1tt5tgs",
+		("an83characterlonghumanreadablepartthatcontainsthenumber1andth"
+		 "eexcludedcharactersbio1tt5tgs"),
 		"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
 		"split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w",
 		"?1ezyfcl",
