@@ -49,8 +49,7 @@ test_bip173_invalid(void **state)
 {
 	static const char *const invalid[] = {
 		" 1nwldj5", /* hrp character out of range */
-		"\x7f"
-		"1axkwrx", /* hrp character out of range */
+		"\1771axkwrx", /* hrp character out of range (DEL) */
 		"pzry9x0s0muk", /* no separator */
 		"1pzry9x0s0muk", /* empty hrp */
 		"x1b4n0q5v", /* invalid data character */
