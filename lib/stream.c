@@ -38,24 +38,49 @@ payload_key(const uint8_t *file_key, const uint8_t *nonce)
 	return k;
 }
 
+/* What one direction needs: the payload key and one chunk each way. */
+struct chunks {
+	uint8_t *key, *pt, *ct;
+};
+
+static int
+chunks_open(struct chunks *c, const uint8_t *file_key, const uint8_t *nonce,
+    struct tacit_err *e)
+{
+	c->key = payload_key(file_key, nonce);
+	c->pt = malloc(TACIT_STREAM_CHUNK);
+	c->ct = malloc(CT_CHUNK);
+	if (c->key == NULL || c->pt == NULL || c->ct == NULL) {
+		tacit_err_set(e, "out of memory");
+		return TACIT_ENOMEM;
+	}
+	return TACIT_OK;
+}
+
+/* Wipe the plaintext and the key; safe after a failed chunks_open. */
+static void
+chunks_close(struct chunks *c)
+{
+	if (c->pt != NULL)
+		sodium_memzero(c->pt, TACIT_STREAM_CHUNK);
+	free(c->pt);
+	free(c->ct);
+	sodium_free(c->key);
+}
+
 int
 tacit_stream_encrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
     const uint8_t nonce[TACIT_STREAM_NONCE_LEN], const struct tacit_src *in,
     struct tacit_sink *out, struct tacit_err *e)
 {
 	uint8_t n[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
-	uint8_t *key, *pt = NULL, *ct = NULL;
+	struct chunks c;
 	uint64_t off = 0, counter = 0;
-	int rc = TACIT_OK;
+	int rc;
 
-	key = payload_key(file_key, nonce);
-	pt = malloc(TACIT_STREAM_CHUNK);
-	ct = malloc(CT_CHUNK);
-	if (key == NULL || pt == NULL || ct == NULL) {
-		tacit_err_set(e, "out of memory");
-		rc = TACIT_ENOMEM;
+	rc = chunks_open(&c, file_key, nonce, e);
+	if (rc != TACIT_OK)
 		goto out;
-	}
 	tacit_sink_write(out, nonce, TACIT_STREAM_NONCE_LEN);
 	do {
 		uint64_t left = in->size - off;
@@ -64,15 +89,15 @@ tacit_stream_encrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
 		int last = off + len == in->size;
 		unsigned long long ctlen;
 
-		rc = tacit_src_read(in, off, pt, len);
+		rc = tacit_src_read(in, off, c.pt, len);
 		if (rc != TACIT_OK) {
 			tacit_err_set(e, "read error");
 			goto out;
 		}
 		chunk_nonce(n, counter++, last);
-		crypto_aead_chacha20poly1305_ietf_encrypt(ct, &ctlen, pt, len,
-		    NULL, 0, NULL, n, key);
-		if (tacit_sink_write(out, ct, (size_t)ctlen) != TACIT_OK) {
+		crypto_aead_chacha20poly1305_ietf_encrypt(c.ct, &ctlen, c.pt,
+		    len, NULL, 0, NULL, n, c.key);
+		if (tacit_sink_write(out, c.ct, (size_t)ctlen) != TACIT_OK) {
 			tacit_err_set(e, "write error");
 			rc = out->err;
 			goto out;
@@ -80,11 +105,7 @@ tacit_stream_encrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
 		off += len;
 	} while (off < in->size);
 out:
-	if (pt != NULL)
-		sodium_memzero(pt, TACIT_STREAM_CHUNK);
-	free(pt);
-	free(ct);
-	sodium_free(key);
+	chunks_close(&c);
 	return rc;
 }
 
@@ -96,7 +117,7 @@ tacit_stream_decrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
 {
 	uint8_t nonce[TACIT_STREAM_NONCE_LEN];
 	uint8_t n[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
-	uint8_t *key = NULL, *pt = NULL, *ct = NULL;
+	struct chunks c;
 	uint64_t counter = 0;
 	int rc, last = 0;
 
@@ -106,14 +127,9 @@ tacit_stream_decrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
 		return TACIT_EFORMAT;
 	}
 	off += sizeof(nonce);
-	key = payload_key(file_key, nonce);
-	pt = malloc(TACIT_STREAM_CHUNK);
-	ct = malloc(CT_CHUNK);
-	if (key == NULL || pt == NULL || ct == NULL) {
-		tacit_err_set(e, "out of memory");
-		rc = TACIT_ENOMEM;
+	rc = chunks_open(&c, file_key, nonce, e);
+	if (rc != TACIT_OK)
 		goto out;
-	}
 	do {
 		uint64_t left = in->size - off;
 		size_t len = left < CT_CHUNK ? (size_t)left : CT_CHUNK;
@@ -126,14 +142,14 @@ tacit_stream_decrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
 			rc = TACIT_EFORMAT;
 			goto out;
 		}
-		rc = tacit_src_read(in, off, ct, len);
+		rc = tacit_src_read(in, off, c.ct, len);
 		if (rc != TACIT_OK) {
 			tacit_err_set(e, "read error");
 			goto out;
 		}
 		chunk_nonce(n, counter, last);
-		if (crypto_aead_chacha20poly1305_ietf_decrypt(pt, &ptlen, NULL,
-			ct, len, NULL, 0, n, key) != 0) {
+		if (crypto_aead_chacha20poly1305_ietf_decrypt(c.pt, &ptlen,
+			NULL, c.ct, len, NULL, 0, n, c.key) != 0) {
 			tacit_err_set(e, "authentication failed (chunk %llu)",
 			    (unsigned long long)counter);
 			rc = TACIT_EFORMAT;
@@ -146,15 +162,11 @@ tacit_stream_decrypt(const uint8_t file_key[TACIT_FILE_KEY_LEN],
 		}
 		counter++;
 		off += len;
-		rc = emit((void *)arg, pt, (size_t)ptlen);
+		rc = emit(arg, c.pt, (size_t)ptlen);
 		if (rc != TACIT_OK)
 			goto out;
 	} while (!last);
 out:
-	if (pt != NULL)
-		sodium_memzero(pt, TACIT_STREAM_CHUNK);
-	free(pt);
-	free(ct);
-	sodium_free(key);
+	chunks_close(&c);
 	return rc;
 }
