@@ -90,7 +90,7 @@ $(BIN)/tacit-sanitise: tools/sanitise.c $(BUILD)/libtacit.a $(LIB_HDR)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtacit.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-conversion -o $@ $< $(BUILD)/libtacit.a \
-		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(LIBS_CRYPTO) $(CMOCKA_LIBS)
+		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(LIBS_CRYPTO) -lz -lpthread $(CMOCKA_LIBS)
 
 $(BUILD)/tacit.pc: Makefile
 	@mkdir -p $(@D)

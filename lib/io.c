@@ -574,3 +574,168 @@ tacit_batch_free(struct tacit_batch **bp)
 	free(b);
 	*bp = NULL;
 }
+
+void
+tacit_in_fd(struct tacit_in *in, int fd)
+{
+	in->fill = NULL;
+	in->arg = NULL;
+	in->fd = fd;
+	in->mem = NULL;
+	in->mem_len = 0;
+	in->pos = in->len = 0;
+	in->eof = 0;
+	in->rc = TACIT_OK;
+	in->err.msg[0] = '\0';
+}
+
+void
+tacit_in_mem(struct tacit_in *in, const void *p, size_t n)
+{
+	tacit_in_fd(in, -1);
+	in->mem = p;
+	in->mem_len = n;
+}
+
+void
+tacit_in_fn(struct tacit_in *in,
+    ssize_t (*fill)(void *arg, void *buf, size_t n, struct tacit_err *e),
+    void *arg)
+{
+	tacit_in_fd(in, -1);
+	in->fill = fill;
+	in->arg = arg;
+}
+
+/* One read from the underlying input, bypassing the buffer. */
+static ssize_t
+in_raw(struct tacit_in *in, void *buf, size_t n)
+{
+	ssize_t got;
+
+	if (in->rc != TACIT_OK)
+		return in->rc;
+	if (in->eof || n == 0)
+		return 0;
+	if (in->fill != NULL) {
+		got = in->fill(in->arg, buf, n, &in->err);
+	} else if (in->fd < 0) {
+		got = (ssize_t)(n < in->mem_len ? n : in->mem_len);
+		memcpy(buf, in->mem, (size_t)got);
+		in->mem += got;
+		in->mem_len -= (size_t)got;
+	} else {
+		do
+			got = read(in->fd, buf, n);
+		while (got < 0 && errno == EINTR);
+		if (got < 0) {
+			tacit_err_set(&in->err, "read error: %s",
+			    strerror(errno));
+			got = TACIT_EIO;
+		}
+	}
+	if (got < 0)
+		in->rc = (int)got;
+	else if (got == 0)
+		in->eof = 1;
+	return got;
+}
+
+ssize_t
+tacit_in_peek(struct tacit_in *in, size_t want, const unsigned char **p)
+{
+	if (want > TACIT_IN_BUF)
+		want = TACIT_IN_BUF;
+	if (in->len - in->pos < want && in->pos > 0) {
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->pos = 0;
+	}
+	while (in->len - in->pos < want) {
+		ssize_t got =
+		    in_raw(in, in->buf + in->len, TACIT_IN_BUF - in->len);
+
+		if (got < 0)
+			return got;
+		if (got == 0)
+			break;
+		in->len += (size_t)got;
+	}
+	*p = in->buf + in->pos;
+	return (ssize_t)(in->len - in->pos);
+}
+
+ssize_t
+tacit_in_read(struct tacit_in *in, void *buf, size_t n)
+{
+	unsigned char *out = buf;
+	size_t done = 0;
+
+	if (n > SSIZE_MAX)
+		n = SSIZE_MAX;
+	while (done < n) {
+		size_t have = in->len - in->pos;
+		ssize_t got;
+
+		if (have > 0) {
+			size_t take = have < n - done ? have : n - done;
+
+			memcpy(out + done, in->buf + in->pos, take);
+			in->pos += take;
+			done += take;
+			continue;
+		}
+		/* Large reads skip the buffer; small ones refill it. */
+		if (n - done >= TACIT_IN_BUF) {
+			got = in_raw(in, out + done, n - done);
+			if (got > 0)
+				done += (size_t)got;
+		} else {
+			in->pos = in->len = 0;
+			got = in_raw(in, in->buf, TACIT_IN_BUF);
+			if (got > 0)
+				in->len = (size_t)got;
+		}
+		if (got < 0)
+			return got;
+		if (got == 0)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t
+tacit_in_line(struct tacit_in *in, char *buf, size_t cap)
+{
+	size_t done = 0;
+
+	while (done < cap) {
+		const unsigned char *p, *lf;
+		ssize_t have = tacit_in_peek(in, 1, &p);
+		size_t take;
+
+		if (have < 0)
+			return have;
+		if (have == 0)
+			break;
+		take = (size_t)have < cap - done ? (size_t)have : cap - done;
+		lf = memchr(p, '\n', take);
+		if (lf != NULL)
+			take = (size_t)(lf - p) + 1;
+		memcpy(buf + done, p, take);
+		in->pos += take;
+		done += take;
+		if (lf != NULL)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+int
+tacit_in_at_end(struct tacit_in *in)
+{
+	const unsigned char *p;
+	ssize_t have = tacit_in_peek(in, 1, &p);
+
+	return have < 0 ? (int)have : have == 0;
+}

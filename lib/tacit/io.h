@@ -17,7 +17,9 @@ enum {
 	TACIT_EUNSUPPORTED = -3, /* a format or feature we do not handle */
 	TACIT_ENOMEM = -4,
 	TACIT_EVERIFY = -5, /* output failed its re-scan */
-	TACIT_EUSAGE = -6
+	TACIT_EUSAGE = -6,
+	TACIT_EAUTH = -7, /* authentication failed: MAC, chunk, passphrase */
+	TACIT_ENOKEY = -8 /* no identity matches */
 };
 
 /* A caller-provided error message: the library fills it, tools print it. */
@@ -46,6 +48,43 @@ TACIT_WUR int tacit_src_read(const struct tacit_src *s, uint64_t off, void *buf,
 /* Read up to len bytes at off; returns the count (0 at the end) or <0. */
 TACIT_WUR ssize_t tacit_src_pread(const struct tacit_src *s, uint64_t off,
     void *buf, size_t len);
+
+/*
+ * A sequential input read through a buffer: a file descriptor, memory, or
+ * a function (an armor decoder).  It can peek ahead and read lines, which
+ * headers need, and bypasses its buffer for large reads.  The first error
+ * sticks, with its message in err.
+ */
+#define TACIT_IN_BUF (64u * 1024u)
+
+struct tacit_in {
+	ssize_t (*fill)(void *arg, void *buf, size_t n, struct tacit_err *e);
+	void *arg;
+	int fd;
+	const unsigned char *mem;
+	size_t mem_len;
+	size_t pos, len; /* buffered bytes: buf[pos..len) */
+	int eof;
+	int rc; /* first error (TACIT_E*), sticky */
+	struct tacit_err err;
+	unsigned char buf[TACIT_IN_BUF];
+};
+
+void tacit_in_fd(struct tacit_in *in, int fd);
+void tacit_in_mem(struct tacit_in *in, const void *p, size_t n);
+/* fill returns up to n bytes, 0 at the end, or a TACIT_E* code. */
+void tacit_in_fn(struct tacit_in *in,
+    ssize_t (*fill)(void *arg, void *buf, size_t n, struct tacit_err *e),
+    void *arg);
+/* Read up to n bytes, fewer only at the end; a TACIT_E* code on error. */
+TACIT_WUR ssize_t tacit_in_read(struct tacit_in *in, void *buf, size_t n);
+/* Read a line with its LF, at most cap bytes (no LF: too long or end). */
+TACIT_WUR ssize_t tacit_in_line(struct tacit_in *in, char *buf, size_t cap);
+/* Buffer up to want (<= TACIT_IN_BUF) bytes and point at them. */
+TACIT_WUR ssize_t tacit_in_peek(struct tacit_in *in, size_t want,
+    const unsigned char **p);
+/* 1 at the end of the input, 0 before it, or a TACIT_E* code. */
+TACIT_WUR int tacit_in_at_end(struct tacit_in *in);
 
 /*
  * A buffered writer to a file descriptor, or to a growable memory buffer

@@ -24,7 +24,7 @@ struct collect {
 };
 
 static int
-collect(void *arg, const uint8_t *p, size_t n)
+collect(void *arg, const void *p, size_t n)
 {
 	struct collect *c = arg;
 
@@ -37,45 +37,65 @@ collect(void *arg, const uint8_t *p, size_t n)
 	return 0;
 }
 
+static unsigned threads = 1;
+
+static int
+to_sink(void *arg, const void *p, size_t n)
+{
+	return tacit_sink_write(arg, p, n);
+}
+
 static void
 seal(const uint8_t *pt, size_t n, struct tacit_sink *k)
 {
-	struct tacit_src s;
+	static struct tacit_in in;
 	struct tacit_err e;
 
-	tacit_src_mem(&s, pt, n);
+	tacit_in_mem(&in, pt, n);
 	tacit_sink_init_mem(k);
-	assert_int_equal(tacit_stream_encrypt(fkey, nonce, &s, k, &e), 0);
+	assert_int_equal(tacit_stream_encrypt(fkey, nonce, &in, to_sink, k,
+			     threads, &e),
+	    0);
 }
 
 static int
 unseal(const uint8_t *ct, size_t n, struct collect *c)
 {
-	struct tacit_src s;
+	static struct tacit_in in;
 	struct tacit_err e;
 
-	tacit_src_mem(&s, ct, n);
+	tacit_in_mem(&in, ct, n);
 	crypto_hash_sha256_init(&c->h);
 	c->n = 0;
-	return tacit_stream_decrypt(fkey, &s, 0, collect, c, &e);
+	return tacit_stream_decrypt(fkey, &in, collect, c, threads, &e);
 }
 
 static void
 test_round_trips(void **state)
 {
+	/* Around chunk and batch (16 chunks) boundaries. */
 	static const size_t sizes[] = { 0, 1, 65535, 65536, 65537, 131072,
-		200000 };
-	uint8_t *pt = malloc(200000), *back = malloc(200000);
-	struct collect c = { .p = back, .cap = 200000 };
+		200000, 16 * 65536, 16 * 65536 + 1, 33 * 65536 - 1,
+		40 * 65536 + 7 };
+	size_t max = 40 * 65536 + 7;
+	uint8_t *pt = malloc(max), *back = malloc(max);
+	struct collect c = { .p = back, .cap = max };
 
 	(void)state;
 	assert_true(sodium_init() >= 0);
-	randombytes_buf(pt, 200000);
+	randombytes_buf(pt, max);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		struct tacit_sink k;
+		struct tacit_sink k, one;
 		size_t chunks = sizes[i] ? (sizes[i] + 65535) / 65536 : 1;
 
+		/* Two threads write exactly what one writes. */
+		threads = 1;
+		seal(pt, sizes[i], &one);
+		threads = 2;
 		seal(pt, sizes[i], &k);
+		assert_int_equal(k.mem_len, one.mem_len);
+		assert_memory_equal(k.mem, one.mem, k.mem_len);
+		tacit_sink_free(&one);
 		/* The nonce, then full chunks, the last one flagged. */
 		assert_int_equal(k.mem_len, 16 + sizes[i] + 16 * chunks);
 		assert_int_equal(unseal(k.mem, k.mem_len, &c), 0);
@@ -89,8 +109,16 @@ test_round_trips(void **state)
 		/* Data after the last chunk: refused. */
 		tacit_sink_write(&k, "x", 1);
 		assert_int_not_equal(unseal(k.mem, k.mem_len, &c), 0);
+		/* A bad chunk deep in: only the chunks before it come out. */
+		if (chunks > 20) {
+			k.mem[16 + 19 * (65536 + 16) + 5] ^= 1;
+			assert_int_equal(unseal(k.mem, k.mem_len - 1, &c),
+			    TACIT_EAUTH);
+			assert_int_equal(c.n, 19 * 65536);
+		}
 		tacit_sink_free(&k);
 	}
+	threads = 1;
 	free(pt);
 	free(back);
 }
@@ -126,7 +154,7 @@ check_vector(const char *path, int *ran)
 	uint8_t key[16], *buf, digest[32];
 	int has_key = 0, plain = 1;
 	struct collect c = { .p = NULL };
-	struct tacit_src s;
+	struct tacit_in in;
 	struct tacit_err e;
 	long size, body;
 	char *hdr_end;
@@ -174,10 +202,10 @@ check_vector(const char *path, int *ran)
 	assert_non_null(hdr_end);
 	hdr_end = strchr(hdr_end + 1, '\n');
 	assert_non_null(hdr_end);
-	tacit_src_mem(&s, buf, (size_t)(size - body));
+	tacit_in_mem(&in, hdr_end + 1,
+	    (size_t)(size - body) - (size_t)(hdr_end + 1 - (char *)buf));
 	crypto_hash_sha256_init(&c.h);
-	rc = tacit_stream_decrypt(key, &s,
-	    (uint64_t)(hdr_end + 1 - (char *)buf), collect, &c, &e);
+	rc = tacit_stream_decrypt(key, &in, collect, &c, 2, &e);
 	if (strcmp(expect, "success") == 0 && rc != 0)
 		fail_msg("%s: %s", path, e.msg);
 	if (strcmp(expect, "payload failure") == 0 && rc == 0)
