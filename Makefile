@@ -37,7 +37,8 @@ LIBS_CRYPTO = $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null || echo -lsodiu
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/rules_default.o
 LIB_HDR = $(wildcard lib/tacit/*.h)
-TOOLS = sanitise
+TOOLS = sanitise keygen seal open
+KEY_TOOLS = keygen seal open
 PROGS = $(BIN)/tacit $(TOOLS:%=$(BIN)/tacit-%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -87,6 +88,17 @@ $(BIN)/tacit-sanitise: tools/sanitise.c $(BUILD)/libtacit.a $(LIB_HDR)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtacit.a $(ALL_LDFLAGS) \
 		$(LIBS_SANITISE)
 
+# The key tools need libsodium and threads, never libexif or libcurl.
+$(BUILD)/tools/cli.o: tools/cli.c tools/cli.h $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(KEY_TOOLS:%=$(BIN)/tacit-%): $(BIN)/tacit-%: tools/%.c $(BUILD)/tools/cli.o \
+		$(BUILD)/libtacit.a $(LIB_HDR) tools/cli.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(BUILD)/libtacit.a \
+		$(ALL_LDFLAGS) $(LIBS_CRYPTO) -lpthread
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtacit.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-conversion -o $@ $< $(BUILD)/libtacit.a \
@@ -133,7 +145,7 @@ bench: all
 
 format-check:
 	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c \
-		tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
+		tools/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \

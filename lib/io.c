@@ -336,6 +336,12 @@ nomem:
 	return TACIT_ENOMEM;
 }
 
+const char *
+tacit_replace_tmp(const struct tacit_replace *r)
+{
+	return r->tmp;
+}
+
 int
 tacit_replace_fd(const struct tacit_replace *r)
 {

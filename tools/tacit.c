@@ -15,6 +15,9 @@ static const struct {
 	const char *summary;
 } tools[] = {
 	{ "sanitise", "sanitize", "remove metadata from files, or audit it" },
+	{ "seal", NULL, "encrypt to age recipients or a passphrase" },
+	{ "open", NULL, "decrypt an age file" },
+	{ "keygen", NULL, "create an identity; print its recipient" },
 };
 
 static const char usage_text[] = "usage: tacit [-h | -V] TOOL [ARGS...]\n";

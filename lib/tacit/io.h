@@ -131,6 +131,8 @@ TACIT_WUR int tacit_replace_open(struct tacit_replace **r, const char *dest,
     struct tacit_err *e);
 int tacit_replace_fd(const struct tacit_replace *r);
 const char *tacit_replace_dest(const struct tacit_replace *r);
+/* The temp file's name, for a signal handler that must remove it. */
+const char *tacit_replace_tmp(const struct tacit_replace *r);
 /* Close the temp file; it stays pending until tacit_replace_commit_all. */
 TACIT_WUR int tacit_replace_finish(struct tacit_replace *r,
     struct tacit_err *e);

@@ -1,0 +1,191 @@
+/* tacit-keygen: create an age identity, or print an identity's recipient. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "tacit/age.h"
+
+#define PROG "tacit-keygen"
+/* Identity files are small; this bounds a mistaken argument. */
+#define ID_FILE_MAX (1u << 20)
+
+static const char usage_text[] = "usage: tacit keygen [-o FILE]\n"
+				 "       tacit keygen -y [FILE]\n";
+
+static const char help_text[] =
+    "Create a new age identity (X25519) and write it to FILE or standard\n"
+    "output; its recipient goes to standard error unless the output is a\n"
+    "terminal.  FILE is created with mode 0600 and never overwritten.\n"
+    "With -y, print the recipient of each identity in FILE (or standard\n"
+    "input).\n"
+    "\n"
+    "  -o, --output FILE   write the identity to FILE\n"
+    "  -y                  print the recipients of existing identities\n"
+    "  -h, --help          show this help and exit\n"
+    "  -V, --version       show the version and exit\n"
+    "\n"
+    "Exit status: 0 done, 2 error.\n";
+
+/* Print the recipient of every identity in path. */
+static int
+recipients_of(const char *path)
+{
+	struct tacit_age_keys *k = tacit_age_keys_new();
+	struct tacit_err e = { "" };
+	char *text = NULL, r[128];
+	size_t len = 0;
+	int status = 0;
+
+	if (k == NULL) {
+		cli_warn("out of memory");
+		return 2;
+	}
+	if (cli_read_file(path, ID_FILE_MAX, 1, &text, &len) != 0) {
+		tacit_age_keys_free(&k);
+		return 2;
+	}
+	if (tacit_age_keys_parse(k, text, len, &e) != TACIT_OK) {
+		cli_warn("cannot read identities from '%s': %s",
+		    strcmp(path, "-") == 0 ? "(standard input)" : path, e.msg);
+		status = 2;
+	}
+	for (size_t i = 0; status == 0 && i < tacit_age_keys_count(k); i++)
+		if (tacit_age_keys_recipient(k, i, r, sizeof(r)) == TACIT_OK)
+			printf("%s\n", r);
+	cli_free_file(text, len, 1);
+	tacit_age_keys_free(&k);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write to standard output: %s",
+		    strerror(errno));
+		status = 2;
+	}
+	return status;
+}
+
+/* Write the whole identity text; close a file, unlinking it on error. */
+static int
+write_identity(int fd, const char *path, const char *text, size_t len)
+{
+	int rc = tacit_write_all(fd, text, len);
+
+	if (rc == TACIT_OK && path != NULL && fsync(fd) != 0)
+		rc = TACIT_EIO;
+	if (path != NULL && close(fd) != 0)
+		rc = TACIT_EIO;
+	if (rc != TACIT_OK) {
+		cli_warn("cannot write '%s': %s",
+		    path ? path : "standard output", strerror(errno));
+		if (path != NULL)
+			unlink(path);
+		return 2;
+	}
+	return 0;
+}
+
+static int
+generate(const char *path)
+{
+	struct tacit_age_keys *k = tacit_age_keys_new();
+	struct tacit_err e = { "" };
+	char recipient[128], stamp[32], *text = NULL;
+	size_t cap = 512, len;
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd = STDOUT_FILENO, status = 2;
+
+	if (k == NULL || (text = sodium_malloc(cap)) == NULL) {
+		cli_warn("out of memory");
+		goto out;
+	}
+	if (tacit_age_keys_add(k, NULL, &e) != TACIT_OK ||
+	    tacit_age_keys_recipient(k, 0, recipient, sizeof(recipient)) !=
+		TACIT_OK) {
+		cli_warn("cannot create a key: %s", e.msg);
+		goto out;
+	}
+	/* The creation time in UTC: no time zone leaks from the file. */
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime_r(&now, &tm));
+	len = (size_t)snprintf(text, cap, "# created: %s\n# public key: %s\n",
+	    stamp, recipient);
+	if (tacit_age_keys_identity(k, 0, text + len, cap - len - 1) !=
+	    TACIT_OK) {
+		cli_warn("cannot encode the key");
+		goto out;
+	}
+	len += strlen(text + len);
+	text[len++] = '\n';
+	if (path != NULL) {
+		fd = open(path,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			cli_warn("cannot create '%s': %s", path,
+			    strerror(errno));
+			goto out;
+		}
+	}
+	status = write_identity(fd, path, text, len);
+	/* As age-keygen: the recipient on stderr unless a person sees it. */
+	if (status == 0 && (path != NULL || !isatty(STDOUT_FILENO)))
+		fprintf(stderr, "Public key: %s\n", recipient);
+out:
+	if (text != NULL)
+		sodium_free(text);
+	tacit_age_keys_free(&k);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = { { "output", required_argument,
+						      NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
+	const char *out = NULL;
+	int opt, show = 0;
+
+	if (cli_start(PROG) != 0)
+		return 2;
+	while ((opt = getopt_long(argc, argv, "o:yhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'y':
+			show = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs("\n", stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : 2;
+		case 'V':
+			puts("tacit " TACIT_VERSION);
+			return fclose(stdout) == 0 ? 0 : 2;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (show) {
+		if (out != NULL || argc - optind > 1) {
+			fputs(usage_text, stderr);
+			return 2;
+		}
+		return recipients_of(optind < argc ? argv[optind] : "-");
+	}
+	if (optind != argc) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	return generate(out != NULL && strcmp(out, "-") != 0 ? out : NULL);
+}

@@ -1,0 +1,256 @@
+/* tacit-seal: encrypt to age recipients or a passphrase (age v1 format). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "tacit/age.h"
+#include "tacit/armor.h"
+#include "tacit/stream.h"
+
+#define PROG "tacit-seal"
+#define RECIPIENTS_FILE_MAX (16u << 20)
+
+static const char usage_text[] =
+    "usage: tacit seal [-a] [-o OUT] (-r RECIPIENT | -R FILE)... [FILE]\n"
+    "       tacit seal -p [--passphrase-fd N] [-a] [-o OUT] [FILE]\n";
+
+static const char help_text[] =
+    "Encrypt FILE (or standard input) in the age v1 format, to every\n"
+    "RECIPIENT, or with a passphrase.  Files open with tacit open, age and\n"
+    "rage.\n"
+    "\n"
+    "  -r, --recipient KEY       encrypt to KEY (age1...); repeatable\n"
+    "  -R, --recipients-file F   encrypt to each recipient listed in F\n"
+    "  -p, --passphrase          encrypt with a passphrase (asked twice on\n"
+    "                            the terminal); no other recipient\n"
+    "      --passphrase-fd N     read the passphrase from descriptor N\n"
+    "  -a, --armor               write PEM-armored ASCII\n"
+    "  -o, --output OUT          write to OUT, replaced only when complete\n"
+    "  -h, --help                show this help and exit\n"
+    "  -V, --version             show the version and exit\n"
+    "\n"
+    "Exit status: 0 done, 2 error.\n";
+
+struct seal {
+	struct tacit_age_recipients r;
+	char *pass;
+	size_t passlen;
+	int armor;
+};
+
+static int
+add_recipients_file(struct seal *s, const char *path)
+{
+	struct tacit_err e = { "" };
+	char *text;
+	size_t len;
+	int rc;
+
+	if (cli_read_file(path, RECIPIENTS_FILE_MAX, 0, &text, &len) != 0)
+		return -1;
+	rc = tacit_age_recipients_parse(&s->r, text, len, &e);
+	cli_free_file(text, len, 0);
+	if (rc != TACIT_OK) {
+		cli_warn("invalid recipients file '%s': %s", path, e.msg);
+		return -1;
+	}
+	if (len > 0 && s->r.n == 0) {
+		cli_warn("no recipients in '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The header, wrapping file_key for each recipient or the passphrase. */
+static int
+write_header(const struct seal *s, const uint8_t *file_key,
+    tacit_write_fn write, void *arg)
+{
+	struct tacit_age_writer w;
+	struct tacit_err e = { "" };
+	int rc;
+
+	tacit_age_write_begin(&w);
+	if (s->pass != NULL)
+		tacit_age_write_scrypt(&w, file_key, s->pass, s->passlen,
+		    TACIT_AGE_SCRYPT_LOG2N);
+	for (size_t i = 0; i < s->r.n; i++)
+		tacit_age_write_x25519(&w, file_key, s->r.pk[i]);
+	rc = tacit_age_write_end(&w, file_key, &e);
+	if (rc != TACIT_OK)
+		cli_warn("cannot write the header: %s", e.msg);
+	else
+		rc = write(arg, w.p, w.len);
+	tacit_age_writer_free(&w);
+	return rc;
+}
+
+static int
+seal(const struct seal *s, int in_fd, const char *in_name, const char *path)
+{
+	static struct tacit_in in; /* its buffer is large */
+	struct tacit_armor_out armor;
+	struct cli_out out;
+	struct tacit_err e = { "" };
+	tacit_write_fn write = cli_out_write;
+	void *arg = &out;
+	uint8_t *file_key, nonce[TACIT_STREAM_NONCE_LEN];
+	int rc;
+
+	if (cli_out_open(&out, path) != 0)
+		return 2;
+	if (!s->armor && out.fd == STDOUT_FILENO && isatty(STDOUT_FILENO)) {
+		cli_warn(
+		    "refusing to write binary to a terminal; use -a or -o");
+		cli_out_abort(&out);
+		return 2;
+	}
+	file_key = sodium_malloc(TACIT_FILE_KEY_LEN);
+	if (file_key == NULL) {
+		cli_warn("out of memory");
+		cli_out_abort(&out);
+		return 2;
+	}
+	randombytes_buf(file_key, TACIT_FILE_KEY_LEN);
+	randombytes_buf(nonce, sizeof(nonce));
+	rc = TACIT_OK;
+	if (s->armor) {
+		rc = tacit_armor_begin(&armor, cli_out_write, &out);
+		write = tacit_armor_write;
+		arg = &armor;
+	}
+	if (rc == TACIT_OK)
+		rc = write_header(s, file_key, write, arg);
+	tacit_in_fd(&in, in_fd);
+	if (rc == TACIT_OK)
+		rc = tacit_stream_encrypt(file_key, nonce, &in, write, arg,
+		    cli_threads(), &e);
+	sodium_free(file_key);
+	if (rc == TACIT_OK && s->armor)
+		rc = tacit_armor_end(&armor);
+	if (rc != TACIT_OK) {
+		if (in.rc != TACIT_OK)
+			cli_warn("cannot read '%s': %s", in_name, in.err.msg);
+		else if (out.k.err != TACIT_OK)
+			cli_warn("cannot write '%s': %s", out.name,
+			    cli_out_error(&out));
+		else if (e.msg[0] != '\0')
+			cli_warn("cannot seal '%s': %s", in_name, e.msg);
+		cli_out_abort(&out);
+		return 2;
+	}
+	return cli_out_commit(&out) == 0 ? 0 : 2;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "recipients-file", required_argument, NULL, 'R' },
+		{ "passphrase", no_argument, NULL, 'p' },
+		{ "passphrase-fd", required_argument, NULL, 'P' },
+		{ "armor", no_argument, NULL, 'a' },
+		{ "armour", no_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 }
+	};
+	struct seal s = { .armor = 0 };
+	struct tacit_err e = { "" };
+	const char *out = NULL, *in_name = "(standard input)";
+	int opt, passphrase = 0, pass_fd = -1, in_fd = STDIN_FILENO, status;
+	struct stat st;
+
+	if (cli_start(PROG) != 0)
+		return 2;
+	while ((opt = getopt_long(argc, argv, "r:R:pao:hV", longopts, NULL)) !=
+	    -1) {
+		switch (opt) {
+		case 'r':
+			if (tacit_age_recipients_add(&s.r, optarg, &e) !=
+			    TACIT_OK) {
+				cli_warn("invalid recipient '%s': %s", optarg,
+				    e.msg);
+				return 2;
+			}
+			break;
+		case 'R':
+			if (add_recipients_file(&s, optarg) != 0)
+				return 2;
+			break;
+		case 'p':
+			passphrase = 1;
+			break;
+		case 'P':
+			pass_fd = cli_fd_arg(optarg);
+			if (pass_fd < 0) {
+				cli_warn("invalid descriptor '%s'", optarg);
+				return 2;
+			}
+			passphrase = 1;
+			break;
+		case 'a':
+			s.armor = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs("\n", stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : 2;
+		case 'V':
+			puts("tacit " TACIT_VERSION);
+			return fclose(stdout) == 0 ? 0 : 2;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (passphrase && s.r.n > 0) {
+		cli_warn("-p cannot be combined with recipients (the age "
+			 "format requires a passphrase to stand alone)");
+		return 2;
+	}
+	if (!passphrase && s.r.n == 0) {
+		cli_warn("no recipients; use -r, -R or -p");
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (optind < argc && strcmp(argv[optind], "-") != 0) {
+		in_name = argv[optind];
+		in_fd = open(in_name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (in_fd < 0) {
+			cli_warn("cannot open '%s': %s", in_name,
+			    strerror(errno));
+			return 2;
+		}
+		if (fstat(in_fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			cli_warn("cannot read '%s': Is a directory", in_name);
+			return 2;
+		}
+	}
+	if (passphrase &&
+	    cli_passphrase(pass_fd, pass_fd < 0, &s.pass, &s.passlen) != 0)
+		return 2;
+	status = seal(&s, in_fd, in_name, out);
+	cli_passphrase_free(s.pass);
+	tacit_age_recipients_free(&s.r);
+	if (in_fd != STDIN_FILENO)
+		close(in_fd);
+	return status;
+}
