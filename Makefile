@@ -141,7 +141,7 @@ fuzz-smoke:
 	@$(MAKE) -f tests/fuzz/Makefile smoke
 
 bench: all
-	@sh bench/sanitise
+	@sh bench/sanitise && sh bench/seal
 
 format-check:
 	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c \

@@ -34,3 +34,30 @@ if command -v exiftool >/dev/null; then
 	say "exiftool -a -G1 -s photo.jpg   # an independent reader agrees"
 	exiftool -a -G1 -s photo.jpg | grep -v -E '^\[(System|ExifTool)\]'
 fi
+
+echo
+echo "Then send it end to end encrypted, to a key rather than a phone number."
+say "tacit keygen -o friend.key        # the friend's identity (mode 0600)"
+"$BIN/tacit" keygen -o friend.key || exit 2
+say "tacit seal -r \$(tacit keygen -y friend.key) -o photo.jpg.age photo.jpg"
+"$BIN/tacit" seal -r "$("$BIN/tacit" keygen -y friend.key)" -o photo.jpg.age \
+    photo.jpg || exit 2
+head -c 120 photo.jpg.age | tr -c '[:print:]\n' '.'
+echo " ..."
+say "tacit open -i friend.key -o received.jpg photo.jpg.age && cmp photo.jpg received.jpg"
+"$BIN/tacit" open -i friend.key -o received.jpg photo.jpg.age &&
+    cmp photo.jpg received.jpg && echo "(identical)"
+
+say "printf 'x' | dd of=photo.jpg.age bs=1 seek=400 conv=notrunc  # tamper"
+printf 'x' | dd of=photo.jpg.age bs=1 seek=400 conv=notrunc 2>/dev/null
+say "tacit open -i friend.key -o tampered.jpg photo.jpg.age; ls tampered.jpg"
+"$BIN/tacit" open -i friend.key -o tampered.jpg photo.jpg.age
+echo "(exit status $?)"
+ls tampered.jpg 2>&1
+if command -v age >/dev/null; then
+	say "age -d -i friend.key received.jpg.age   # age reads tacit's files"
+	"$BIN/tacit" seal -r "$("$BIN/tacit" keygen -y friend.key)" \
+	    -o received.jpg.age received.jpg &&
+	    age -d -i friend.key received.jpg.age | cmp - photo.jpg &&
+	    echo "(age decrypted it: identical)"
+fi

@@ -90,7 +90,7 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 			goto out;
 		}
 	} else if (tacit_age_keys_count(o->keys) == 0) {
-		cli_warn("cannot open '%s': no identity given (use -i)",
+		cli_warn("cannot decrypt '%s': no identity given (use -i)",
 		    o->name);
 		rc = TACIT_EUSAGE;
 		goto out;
@@ -110,14 +110,14 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 			cli_warn("cannot write '%s': %s", out.name,
 			    cli_out_error(&out));
 		else
-			cli_warn("cannot open '%s': %s", o->name, e.msg);
+			cli_warn("cannot decrypt '%s': %s", o->name, e.msg);
 		cli_out_abort(&out);
 		goto out;
 	}
 	rc = cli_out_commit(&out) == 0 ? TACIT_OK : TACIT_EIO;
 	goto out;
 fail:
-	cli_warn("cannot open '%s': %s", o->name, e.msg);
+	cli_warn("cannot decrypt '%s': %s", o->name, e.msg);
 out:
 	tacit_age_header_free(&h);
 	sodium_free(file_key);
