@@ -92,6 +92,10 @@ tacit_age_recipient_parse(const char *s, uint8_t pk[TACIT_AGE_KEY_LEN],
 		tacit_err_set(e, "SSH keys are not supported");
 		return TACIT_EUNSUPPORTED;
 	}
+	if (strncasecmp(s, "AGE-SECRET-KEY-", 15) == 0) {
+		tacit_err_set(e, "an identity (a secret key), not a recipient");
+		return TACIT_EFORMAT;
+	}
 	return key_decode(s, "age", pk, e);
 }
 
@@ -240,13 +244,22 @@ tacit_age_keys_add(struct tacit_age_keys *k, const char *s, struct tacit_err *e)
 		k->sk = p;
 		k->cap = cap;
 	}
-	if (s == NULL)
+	if (s == NULL) {
 		randombytes_buf(k->sk + k->n * TACIT_AGE_KEY_LEN,
 		    TACIT_AGE_KEY_LEN);
-	else if (strncmp(s, "AGE-PLUGIN-", 11) == 0 ||
+	} else if (strncmp(s, "age-encryption.org/", 19) == 0 ||
+	    strncmp(s, "-----BEGIN AGE ENCRYPTED FILE", 29) == 0) {
+		tacit_err_set(e,
+		    "passphrase-protected identity files are "
+		    "not supported");
+		rc = TACIT_EUNSUPPORTED;
+	} else if (strncmp(s, "AGE-PLUGIN-", 11) == 0 ||
 	    strncmp(s, "-----BEGIN", 10) == 0) {
 		tacit_err_set(e, "unsupported identity (plugin or SSH key)");
 		rc = TACIT_EUNSUPPORTED;
+	} else if (strncasecmp(s, "age1", 4) == 0) {
+		tacit_err_set(e, "a recipient (age1...), not an identity");
+		rc = TACIT_EFORMAT;
 	} else
 		rc = key_decode(s, "age-secret-key-",
 		    k->sk + k->n * TACIT_AGE_KEY_LEN, e);
@@ -622,7 +635,10 @@ read_lines(struct tacit_age_header *h, struct tacit_in *in, size_t *len,
 		}
 		if (at == 0 && strncmp(h->raw, version_line, (size_t)n) != 0) {
 			tacit_err_set(e, "%s",
-			    strncmp(h->raw, "age-encryption.org/", 19) == 0
+			    strncmp(h->raw, version_line, 21) == 0
+				? "malformed header: version line"
+				: strncmp(h->raw, "age-encryption.org/", 19) ==
+				    0
 				? "unsupported age version"
 				: "not an age file");
 			return TACIT_EFORMAT;

@@ -199,7 +199,7 @@ read_line(int fd, char *p, size_t cap)
 		if (got == 0 || c == '\n')
 			break;
 		if (n + 1 >= cap) {
-			errno = E2BIG;
+			errno = EMSGSIZE;
 			return -1;
 		}
 		p[n++] = c;
@@ -239,10 +239,22 @@ ask_tty(int tty, const char *prompt, char *p, size_t cap)
 	return n;
 }
 
+/* errno as a reason, naming the passphrase limit. */
+static const char *
+too_long(void)
+{
+	static char why[64];
+
+	if (errno != EMSGSIZE)
+		return strerror(errno);
+	snprintf(why, sizeof(why), "longer than %d bytes", TACIT_AGE_PASS_MAX);
+	return why;
+}
+
 int
 cli_passphrase(int fd, int confirm, char **pass, size_t *len)
 {
-	size_t cap = TACIT_AGE_PASS_MAX + 2;
+	size_t cap = TACIT_AGE_PASS_MAX + 1;
 	char *p = sodium_malloc(cap), *again = NULL;
 	ssize_t n;
 	int tty = -1;
@@ -256,7 +268,7 @@ cli_passphrase(int fd, int confirm, char **pass, size_t *len)
 		if (n < 0) {
 			cli_warn("cannot read the passphrase from descriptor "
 				 "%d: %s",
-			    fd, strerror(errno));
+			    fd, too_long());
 			goto fail;
 		}
 	} else {
@@ -285,8 +297,7 @@ cli_passphrase(int fd, int confirm, char **pass, size_t *len)
 			n = m < 0 ? m : n;
 		}
 		if (n < 0) {
-			cli_warn("cannot read the passphrase: %s",
-			    strerror(errno));
+			cli_warn("cannot read the passphrase: %s", too_long());
 			goto fail;
 		}
 		close(tty);
@@ -368,6 +379,15 @@ cli_out_open(struct cli_out *o, const char *path)
 	return 0;
 }
 
+/* Free the sink, wiping its buffer: for open it holds plaintext. */
+static void
+sink_wipe_free(struct tacit_sink *k)
+{
+	if (k->buf != NULL)
+		sodium_memzero(k->buf, k->cap);
+	tacit_sink_free(k);
+}
+
 int
 cli_out_write(void *arg, const void *p, size_t n)
 {
@@ -404,7 +424,7 @@ cli_out_commit(struct cli_out *o)
 		cli_out_abort(o);
 		return -1;
 	}
-	tacit_sink_free(&o->k);
+	sink_wipe_free(&o->k);
 	if (o->r == NULL) {
 		if (o->own_fd && close(o->fd) != 0) {
 			cli_warn("cannot write '%s': %s", o->name,
@@ -453,7 +473,7 @@ cli_out_abort(struct cli_out *o)
 	if (o->own_fd)
 		close(o->fd);
 	o->own_fd = 0;
-	tacit_sink_free(&o->k);
+	sink_wipe_free(&o->k);
 }
 
 unsigned

@@ -155,6 +155,7 @@ main(int argc, char *argv[])
 
 	if (cli_start(PROG) != 0)
 		return 2;
+	argv[0] = (char *)PROG; /* getopt's messages name the tool */
 	while ((opt = getopt_long(argc, argv, "o:yhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':

@@ -111,6 +111,13 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 			    cli_out_error(&out));
 		else
 			cli_warn("cannot decrypt '%s': %s", o->name, e.msg);
+		/*
+		 * To a stream, what authenticated is released (the man page
+		 * says so); a file (-o) gets nothing at all.
+		 */
+		if (out.r == NULL && tacit_sink_flush(&out.k) != TACIT_OK) {
+			/* already failing: the message above stands */
+		}
 		cli_out_abort(&out);
 		goto out;
 	}

@@ -616,6 +616,7 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	argv[0] = (char *)PROG; /* getopt's messages name the tool */
 	while ((opt = getopt_long(argc, argv, "cf:o:rvhV", longopts, NULL)) !=
 	    -1) {
 		switch (opt) {

@@ -52,6 +52,7 @@ add_recipients_file(struct seal *s, const char *path)
 	struct tacit_err e = { "" };
 	char *text;
 	size_t len;
+	size_t before = s->r.n;
 	int rc;
 
 	if (cli_read_file(path, RECIPIENTS_FILE_MAX, 0, &text, &len) != 0)
@@ -62,7 +63,7 @@ add_recipients_file(struct seal *s, const char *path)
 		cli_warn("invalid recipients file '%s': %s", path, e.msg);
 		return -1;
 	}
-	if (len > 0 && s->r.n == 0) {
+	if (s->r.n == before) {
 		cli_warn("no recipients in '%s'", path);
 		return -1;
 	}
@@ -134,6 +135,7 @@ seal(const struct seal *s, int in_fd, const char *in_name, const char *path)
 		rc = tacit_stream_encrypt(file_key, nonce, &in, write, arg,
 		    cli_threads(), &e);
 	sodium_free(file_key);
+	sodium_memzero(in.buf, sizeof(in.buf)); /* plaintext */
 	if (rc == TACIT_OK && s->armor)
 		rc = tacit_armor_end(&armor);
 	if (rc != TACIT_OK) {
@@ -172,6 +174,7 @@ main(int argc, char *argv[])
 
 	if (cli_start(PROG) != 0)
 		return 2;
+	argv[0] = (char *)PROG; /* getopt's messages name the tool */
 	while ((opt = getopt_long(argc, argv, "r:R:pao:hV", longopts, NULL)) !=
 	    -1) {
 		switch (opt) {
