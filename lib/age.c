@@ -57,15 +57,30 @@ key_decode(const char *s, const char *want, uint8_t *key, struct tacit_err *e)
 	size_t hn = sep ? (size_t)(sep - s) : 0, n;
 	char hrp[84];
 
-	/* The type first, so that longer keys get the right message. */
+	/*
+	 * The type first, so that longer keys get the right message.  Only
+	 * a short, known type is named: the rest of the line may be secret.
+	 */
 	if (hn == strlen(want) && strncasecmp(s, want, hn) != 0)
 		hn = 0;
 	if (hn != strlen(want)) {
-		if (strncasecmp(s, "age", 3) == 0) {
+		static const char *const known[] = { "age1pq", "age1tag",
+			"age1tagpq", "age-secret-key-pq-" };
+
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (hn == strlen(known[i]) &&
+			    strncasecmp(s, known[i], hn) == 0) {
+				tacit_err_set(e,
+				    "unsupported key type '%s' (post-quantum "
+				    "or tag)",
+				    known[i]);
+				return TACIT_EUNSUPPORTED;
+			}
+		if (strncasecmp(s, "age1", 4) == 0 ||
+		    strncasecmp(s, "age-plugin-", 11) == 0) {
 			tacit_err_set(e,
-			    "unsupported key type '%.*s' "
-			    "(post-quantum, tag or plugin)",
-			    (int)(hn < 40 ? hn : 40), s);
+			    "unsupported key type (plugin?) or "
+			    "malformed key");
 			return TACIT_EUNSUPPORTED;
 		}
 		tacit_err_set(e, "not an age key");

@@ -54,6 +54,13 @@ tacit_armor_in_init(struct tacit_armor_in *a, struct tacit_in *raw)
 	a->raw = raw;
 }
 
+/* The line is exactly the marker: a NUL inside does not end it early. */
+static int
+is_marker(const char *line, size_t n, const char *marker)
+{
+	return n == strlen(marker) && memcmp(line, marker, n) == 0;
+}
+
 static ssize_t
 refuse(struct tacit_armor_in *a, struct tacit_err *e, const char *why)
 {
@@ -103,7 +110,7 @@ decode_line(struct tacit_armor_in *a, struct tacit_err *e)
 		n = next_line(a, line, sizeof(line), &eol, e);
 		if (n < 0)
 			return n;
-		if (!eol || strcmp(line, BEGIN) != 0)
+		if (!eol || !is_marker(line, (size_t)n, BEGIN))
 			return refuse(a, e, "no BEGIN line");
 		a->state = 1;
 	}
@@ -112,7 +119,7 @@ decode_line(struct tacit_armor_in *a, struct tacit_err *e)
 	n = next_line(a, line, sizeof(line), &eol, e);
 	if (n < 0)
 		return n;
-	if (strcmp(line, END) == 0) {
+	if (is_marker(line, (size_t)n, END)) {
 		a->state = 2;
 		rc = skip_space(a->raw);
 		if (rc < 0)

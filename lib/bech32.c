@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
+#include <sodium.h>
+
 #include "tacit/bech32.h"
 
 static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
@@ -89,6 +91,7 @@ tacit_bech32_encode(char *out, size_t outcap, const char *hrp,
 	for (int i = 0; i < 6; i++)
 		out[o++] = charset[(chk >> (5 * (5 - i))) & 31];
 	out[o] = '\0';
+	sodium_memzero(&acc, sizeof(acc)); /* bits of a secret key */
 	return TACIT_OK;
 }
 
@@ -159,21 +162,24 @@ tacit_bech32_decode(const char *s, char *hrp, size_t hrpcap, uint8_t *bytes,
 	*n = 0;
 	rc = tacit_bech32_decode_values(s, hrp, hrpcap, values, sizeof(values),
 	    &nv);
-	if (rc != TACIT_OK)
-		return rc;
-	for (size_t i = 0; i < nv; i++) {
+	for (size_t i = 0; rc == TACIT_OK && i < nv; i++) {
 		acc = (acc << 5) | values[i];
 		bits += 5;
 		if (bits >= 8) {
 			bits -= 8;
 			if (o == cap)
-				return TACIT_EFORMAT;
-			bytes[o++] = (uint8_t)(acc >> bits);
+				rc = TACIT_EFORMAT;
+			else
+				bytes[o++] = (uint8_t)(acc >> bits);
 		}
 	}
 	/* Padding: fewer than 5 bits, all zero (BIP-173 convertbits). */
-	if (bits >= 5 || (acc & ((1u << bits) - 1)) != 0)
-		return TACIT_EFORMAT;
-	*n = o;
-	return TACIT_OK;
+	if (rc == TACIT_OK && (bits >= 5 || (acc & ((1u << bits) - 1)) != 0))
+		rc = TACIT_EFORMAT;
+	if (rc == TACIT_OK)
+		*n = o;
+	/* Identities are decoded here: leave no copy on the stack. */
+	sodium_memzero(values, sizeof(values));
+	sodium_memzero(&acc, sizeof(acc));
+	return rc;
 }

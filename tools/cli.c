@@ -27,21 +27,39 @@ static volatile sig_atomic_t sig_tmp_set;
 static struct termios sig_tty;
 static volatile sig_atomic_t sig_tty_fd = -1;
 
+static struct termios sig_quiet;
+
 static void
 on_signal(int sig)
 {
-	if (sig_tmp_set)
-		unlink(sig_tmp);
+	int saved = errno;
+
 	if (sig_tty_fd >= 0)
 		tcsetattr(sig_tty_fd, TCSANOW, &sig_tty);
+	if (sig == SIGTSTP) {
+		/* Stop with the terminal as it was; silence it again after. */
+		signal(SIGTSTP, SIG_DFL);
+		raise(SIGTSTP);
+		signal(SIGTSTP, on_signal);
+		if (sig_tty_fd >= 0)
+			tcsetattr(sig_tty_fd, TCSANOW, &sig_quiet);
+		errno = saved;
+		return;
+	}
+	if (sig_tmp_set)
+		unlink(sig_tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
+/* Every signal whose default is to end the process, and TSTP. */
+static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+	SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXFSZ, SIGXCPU, SIGTSTP };
+#define NHANDLED (sizeof(handled) / sizeof(handled[0]))
+
 int
 cli_start(const char *name)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct rlimit no_core = { 0, 0 };
 	struct sigaction sa;
 	int fd;
@@ -59,10 +77,10 @@ cli_start(const char *name)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&sa.sa_mask, sigs[i]);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (size_t i = 0; i < NHANDLED; i++)
+		sigaddset(&sa.sa_mask, handled[i]);
+	for (size_t i = 0; i < NHANDLED; i++)
+		sigaction(handled[i], &sa, NULL);
 	if (sodium_init() < 0) {
 		cli_warn("cannot initialise libsodium");
 		return -1;
@@ -102,9 +120,8 @@ hold_signals(int how)
 	sigset_t set;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	for (size_t i = 0; i < NHANDLED; i++)
+		sigaddset(&set, handled[i]);
 	sigprocmask(how, &set, NULL);
 }
 
@@ -123,7 +140,11 @@ cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
 		cli_warn("cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		cli_warn("cannot read '%s': %s", name, strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		cli_warn("cannot read '%s': Is a directory", name);
 		goto fail;
 	}
@@ -199,6 +220,10 @@ read_line(int fd, char *p, size_t cap)
 		if (got == 0 || c == '\n')
 			break;
 		if (n + 1 >= cap) {
+			/* Drop the rest of the line: no tail left to a shell. */
+			while (read(fd, &c, 1) == 1 && c != '\n')
+				;
+			sodium_memzero(p, cap);
 			errno = EMSGSIZE;
 			return -1;
 		}
@@ -221,6 +246,7 @@ ask_tty(int tty, const char *prompt, char *p, size_t cap)
 		return -1;
 	quiet = sig_tty;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	sig_quiet = quiet;
 	sig_tty_fd = tty;
 	/* TCSANOW, not TCSAFLUSH: input typed ahead (a pty) is kept. */
 	if (tcsetattr(tty, TCSANOW, &quiet) != 0) {

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -181,8 +182,14 @@ main(int argc, char *argv[])
 		case 'r':
 			if (tacit_age_recipients_add(&s.r, optarg, &e) !=
 			    TACIT_OK) {
-				cli_warn("invalid recipient '%s': %s", optarg,
-				    e.msg);
+				/* Never echo what may be a secret key. */
+				if (strncasecmp(optarg, "AGE-", 4) == 0)
+					cli_warn("invalid recipient: %s",
+					    e.msg);
+				else
+					cli_warn(
+					    "invalid recipient '%.90s': %s",
+					    optarg, e.msg);
 				return 2;
 			}
 			break;
