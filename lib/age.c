@@ -24,11 +24,23 @@ static const char version_line[] = "age-encryption.org/v1\n";
 static const char x25519_info[] = "age-encryption.org/v1/X25519";
 static const char scrypt_label[] = "age-encryption.org/v1/scrypt";
 
+static int
+is_b64(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
 int
 tacit_age_b64_decode(const char *s, size_t len, uint8_t *out, size_t cap,
     size_t *n)
 {
 	const char *end;
+
+	/* libsodium 1.0.18 reads bytes 0x80-0xff as '/': refuse them first. */
+	for (size_t i = 0; i < len; i++)
+		if (!is_b64((unsigned char)s[i]))
+			return TACIT_EFORMAT;
 
 	/* libsodium refuses non-zero trailing bits: canonical only. */
 	if (sodium_base642bin(out, cap, s, len, NULL, n, &end,
@@ -600,13 +612,6 @@ int
 tacit_age_header_scrypt(const struct tacit_age_header *h)
 {
 	return h->scrypt;
-}
-
-static int
-is_b64(int c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
 /* Read lines up to and including the MAC line into h->raw. */

@@ -16,6 +16,13 @@ is_space(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static int
+is_b64_or_pad(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+}
+
 /* Consume whitespace; 1 at the end of the input, 0 before it, or <0. */
 static int
 skip_space(struct tacit_in *in)
@@ -136,6 +143,10 @@ decode_line(struct tacit_armor_in *a, struct tacit_err *e)
 	/* Padding or a short line can only be the last line. */
 	if (len < COLUMNS || line[len - 1] == '=')
 		a->need_end = 1;
+	/* libsodium 1.0.18 reads bytes 0x80-0xff as '/': refuse them first. */
+	for (size_t i = 0; i < len; i++)
+		if (!is_b64_or_pad((unsigned char)line[i]))
+			return refuse(a, e, "invalid character");
 	if (sodium_base642bin(a->out, sizeof(a->out), line, len, NULL, &a->len,
 		NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		return refuse(a, e, "invalid or non-canonical base64");
