@@ -352,11 +352,12 @@ cli_passphrase_free(char *pass)
 }
 
 int
-cli_out_open(struct cli_out *o, const char *path)
+cli_out_open(struct cli_out *o, const char *path, int private)
 {
 	struct tacit_err e = { "" };
-	struct stat st;
+	struct stat st, mode;
 	char *real = NULL;
+	mode_t mask;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -380,9 +381,17 @@ cli_out_open(struct cli_out *o, const char *path)
 		} else {
 			/* Through a link named by the user to its target. */
 			real = realpath(path, NULL);
+			if (stat(real ? real : path, &mode) != 0) {
+				mask = umask(0);
+				umask(mask);
+				memset(&mode, 0, sizeof(mode));
+				mode.st_mode = 0666 & ~mask;
+				mode.st_uid = geteuid();
+				mode.st_gid = getegid();
+			}
 			hold_signals(SIG_BLOCK);
-			rc = tacit_replace_open(&o->r, real ? real : path, NULL,
-			    NULL, &e);
+			rc = tacit_replace_open(&o->r, real ? real : path,
+			    private ? NULL : &mode, NULL, &e);
 			if (rc == TACIT_OK) {
 				snprintf(sig_tmp, sizeof(sig_tmp), "%s",
 				    tacit_replace_tmp(o->r));

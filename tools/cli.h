@@ -38,8 +38,10 @@ void cli_passphrase_free(char *pass);
 
 /*
  * The output: standard output (path NULL or "-"), a device or pipe
- * written directly, or a regular file replaced atomically from a 0600
- * temp file beside it when cli_out_commit succeeds.
+ * written directly, or a regular file replaced atomically from a temp
+ * file beside it when cli_out_commit succeeds.  A private output (a
+ * plaintext) is mode 0600 throughout; otherwise the file keeps the mode
+ * of the one it replaces, or gets 0666 less the umask, as cp would.
  */
 struct cli_out {
 	const char *name;
@@ -48,7 +50,7 @@ struct cli_out {
 	int fd, own_fd;
 };
 
-int cli_out_open(struct cli_out *o, const char *path);
+int cli_out_open(struct cli_out *o, const char *path, int private);
 /* A tacit_write_fn over the output. */
 int cli_out_write(void *arg, const void *p, size_t n);
 /* Flush, make durable and rename; 0, or -1 after printing why. */

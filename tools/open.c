@@ -99,7 +99,7 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 	cli_passphrase_free(pass);
 	if (rc != TACIT_OK)
 		goto fail;
-	if (cli_out_open(&out, path) != 0) {
+	if (cli_out_open(&out, path, 1) != 0) {
 		rc = TACIT_EIO;
 		goto out;
 	}

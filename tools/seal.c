@@ -107,7 +107,7 @@ seal(const struct seal *s, int in_fd, const char *in_name, const char *path)
 	uint8_t *file_key, nonce[TACIT_STREAM_NONCE_LEN];
 	int rc;
 
-	if (cli_out_open(&out, path) != 0)
+	if (cli_out_open(&out, path, 0) != 0)
 		return 2;
 	if (!s->armor && out.fd == STDOUT_FILENO && isatty(STDOUT_FILENO)) {
 		cli_warn(
