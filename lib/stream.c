@@ -53,45 +53,53 @@ struct job {
 	struct tacit_err err;
 };
 
-/* Fill b with up to BATCH chunks; the final one ends the reading. */
+/*
+ * Fill b with up to BATCH chunks; the final one ends the reading.  Each
+ * chunk is read straight into its place; only after the batch's last one
+ * does a look ahead (into in's buffer) tell whether the input goes on.
+ */
 static void
 read_batch(struct job *j, struct batch *b)
 {
 	size_t want = j->decrypt ? CT_CHUNK : TACIT_STREAM_CHUNK;
 	uint8_t *base = j->decrypt ? b->ct : b->pt;
+	int end = 0;
 
 	b->n = 0;
 	b->last = 0;
 	b->rc = TACIT_OK;
-	while (b->n < BATCH) {
+	while (b->n < BATCH && !end) {
 		ssize_t got = tacit_in_read(j->in, base + b->n * want, want);
-		int end;
 
 		if (got < 0) {
 			b->rc = (int)got;
 			b->err = j->in->err;
-			break;
+			j->done = 1;
+			return;
 		}
-		if (j->decrypt && (size_t)got < TACIT_STREAM_TAG) {
-			b->rc = TACIT_EFORMAT;
-			tacit_err_set(&b->err, "%s",
-			    got == 0 && j->counter + b->n == 0
-				? "truncated payload: no chunks"
-				: "truncated payload");
-			break;
-		}
-		b->len[b->n++] = (size_t)got;
-		end = (size_t)got < want ? 1 : tacit_in_at_end(j->in);
-		if (end < 0) {
-			b->n--; /* unknown whether it was the last */
-			b->rc = end;
-			b->err = j->in->err;
-			break;
-		}
-		if (end) {
-			b->last = 1;
-			break;
-		}
+		if (got > 0 || (!j->decrypt && j->counter + b->n == 0))
+			b->len[b->n++] =
+			    (size_t)got; /* empty input: one chunk */
+		end = (size_t)got < want;
+	}
+	if (!end)
+		end = tacit_in_at_end(j->in);
+	if (end < 0) {
+		b->n--; /* unknown whether it was the last */
+		b->rc = end;
+		b->err = j->in->err;
+	} else if (end) {
+		b->last = 1;
+	}
+	if (j->decrypt && b->last &&
+	    (b->n == 0 || b->len[b->n - 1] < TACIT_STREAM_TAG)) {
+		b->rc = TACIT_EFORMAT;
+		tacit_err_set(&b->err, "%s",
+		    j->counter + b->n == 0 ? "truncated payload: no chunks"
+					   : "truncated payload");
+		if (b->n > 0)
+			b->n--;
+		b->last = 0; /* the chunk before is not the final one */
 	}
 	if (b->last || b->rc != TACIT_OK)
 		j->done = 1;

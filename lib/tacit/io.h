@@ -52,7 +52,7 @@ TACIT_WUR ssize_t tacit_src_pread(const struct tacit_src *s, uint64_t off,
 /*
  * A sequential input read through a buffer: a file descriptor, memory, or
  * a function (an armor decoder).  It can peek ahead and read lines, which
- * headers need, and bypasses its buffer for large reads.  The first error
+ * headers need.  The first error
  * sticks, with its message in err.
  */
 #define TACIT_IN_BUF (64u * 1024u)
