@@ -126,28 +126,63 @@ hold_signals(int how)
 }
 
 int
-cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
+cli_help(const char *usage, const char *help)
 {
-	int fd = strcmp(path, "-") == 0
-	    ? STDIN_FILENO
-	    : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	const char *name = fd == STDIN_FILENO ? "(standard input)" : path;
-	struct stat st;
-	char *p;
-	size_t n = 0;
+	fputs(usage, stdout);
+	fputs("\n", stdout);
+	fputs(help, stdout);
+	return fclose(stdout) == 0 ? 0 : 2;
+}
 
+int
+cli_version(void)
+{
+	puts("tacit " TACIT_VERSION);
+	return fclose(stdout) == 0 ? 0 : 2;
+}
+
+/* Open path ("-": stdin) and stat it, refusing a directory; fd or -1. */
+static int
+open_file(const char *path, const char **name, struct stat *st)
+{
+	int in = path == NULL || strcmp(path, "-") == 0;
+	int fd =
+	    in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	*name = in ? "(standard input)" : path;
 	if (fd < 0) {
 		cli_warn("cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0) {
-		cli_warn("cannot read '%s': %s", name, strerror(errno));
-		goto fail;
+	if (fstat(fd, st) != 0 || S_ISDIR(st->st_mode)) {
+		cli_warn("cannot read '%s': %s", *name,
+		    S_ISDIR(st->st_mode) ? "Is a directory" : strerror(errno));
+		if (!in)
+			close(fd);
+		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		cli_warn("cannot read '%s': Is a directory", name);
-		goto fail;
-	}
+	return fd;
+}
+
+int
+cli_open_input(const char *path, const char **name)
+{
+	struct stat st;
+
+	return open_file(path, name, &st);
+}
+
+int
+cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
+{
+	const char *name;
+	struct stat st;
+	int fd = open_file(path, &name, &st);
+	char *p;
+	size_t n = 0;
+
+	if (fd < 0)
+		return -1;
 	if (secret && fd != STDIN_FILENO && S_ISREG(st.st_mode) &&
 	    (st.st_mode & 0077) != 0)
 		cli_warn("warning: identity file '%s' is readable by other "

@@ -13,6 +13,17 @@
  */
 int cli_start(const char *prog);
 
+/* -h and -V: print on stdout; the exit status. */
+int cli_help(const char *usage, const char *help);
+int cli_version(void);
+
+/*
+ * Open an input for reading ("-" or NULL: standard input), refusing a
+ * directory; the descriptor, or -1 after printing why.  *name is what
+ * messages call it.
+ */
+int cli_open_input(const char *path, const char **name);
+
 /* Print "PROG: " and the message on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -165,13 +165,9 @@ main(int argc, char *argv[])
 			show = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs("\n", stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : 2;
+			return cli_help(usage_text, help_text);
 		case 'V':
-			puts("tacit " TACIT_VERSION);
-			return fclose(stdout) == 0 ? 0 : 2;
+			return cli_version();
 		default:
 			fputs(usage_text, stderr);
 			return 2;

@@ -146,7 +146,6 @@ main(int argc, char *argv[])
 	struct opener o = { .pass_fd = -1, .name = "(standard input)" };
 	const char *out = NULL;
 	int opt, in_fd = STDIN_FILENO, status = 2, rc;
-	struct stat st;
 
 	if (cli_start(PROG) != 0)
 		return 2;
@@ -173,14 +172,10 @@ main(int argc, char *argv[])
 			out = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs("\n", stdout);
-			fputs(help_text, stdout);
-			status = fclose(stdout) == 0 ? 0 : 2;
+			status = cli_help(usage_text, help_text);
 			goto out;
 		case 'V':
-			puts("tacit " TACIT_VERSION);
-			status = fclose(stdout) == 0 ? 0 : 2;
+			status = cli_version();
 			goto out;
 		default:
 			fputs(usage_text, stderr);
@@ -191,19 +186,9 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		goto out;
 	}
-	if (optind < argc && strcmp(argv[optind], "-") != 0) {
-		o.name = argv[optind];
-		in_fd = open(o.name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (in_fd < 0) {
-			cli_warn("cannot open '%s': %s", o.name,
-			    strerror(errno));
-			goto out;
-		}
-		if (fstat(in_fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			cli_warn("cannot read '%s': Is a directory", o.name);
-			goto out;
-		}
-	}
+	in_fd = cli_open_input(optind < argc ? argv[optind] : NULL, &o.name);
+	if (in_fd < 0)
+		goto out;
 	tacit_in_fd(&raw, in_fd);
 	rc = tacit_armor_detect(&raw);
 	if (rc < 0) {

@@ -171,7 +171,6 @@ main(int argc, char *argv[])
 	struct tacit_err e = { "" };
 	const char *out = NULL, *in_name = "(standard input)";
 	int opt, passphrase = 0, pass_fd = -1, in_fd = STDIN_FILENO, status;
-	struct stat st;
 
 	if (cli_start(PROG) != 0)
 		return 2;
@@ -215,13 +214,9 @@ main(int argc, char *argv[])
 			out = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs("\n", stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : 2;
+			return cli_help(usage_text, help_text);
 		case 'V':
-			puts("tacit " TACIT_VERSION);
-			return fclose(stdout) == 0 ? 0 : 2;
+			return cli_version();
 		default:
 			fputs(usage_text, stderr);
 			return 2;
@@ -241,19 +236,9 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		return 2;
 	}
-	if (optind < argc && strcmp(argv[optind], "-") != 0) {
-		in_name = argv[optind];
-		in_fd = open(in_name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (in_fd < 0) {
-			cli_warn("cannot open '%s': %s", in_name,
-			    strerror(errno));
-			return 2;
-		}
-		if (fstat(in_fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			cli_warn("cannot read '%s': Is a directory", in_name);
-			return 2;
-		}
-	}
+	in_fd = cli_open_input(optind < argc ? argv[optind] : NULL, &in_name);
+	if (in_fd < 0)
+		return 2;
 	if (passphrase &&
 	    cli_passphrase(pass_fd, pass_fd < 0, &s.pass, &s.passlen) != 0)
 		return 2;
