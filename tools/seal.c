@@ -170,7 +170,7 @@ main(int argc, char *argv[])
 	struct seal s = { .armor = 0 };
 	struct tacit_err e = { "" };
 	const char *out = NULL, *in_name = "(standard input)";
-	int opt, passphrase = 0, pass_fd = -1, in_fd = STDIN_FILENO, status;
+	int opt, passphrase = 0, pass_fd = -1, in_fd = STDIN_FILENO, status = 2;
 
 	if (cli_start(PROG) != 0)
 		return 2;
@@ -189,12 +189,12 @@ main(int argc, char *argv[])
 					cli_warn(
 					    "invalid recipient '%.90s': %s",
 					    optarg, e.msg);
-				return 2;
+				goto out;
 			}
 			break;
 		case 'R':
 			if (add_recipients_file(&s, optarg) != 0)
-				return 2;
+				goto out;
 			break;
 		case 'p':
 			passphrase = 1;
@@ -203,7 +203,7 @@ main(int argc, char *argv[])
 			pass_fd = cli_fd_arg(optarg);
 			if (pass_fd < 0) {
 				cli_warn("invalid descriptor '%s'", optarg);
-				return 2;
+				goto out;
 			}
 			passphrase = 1;
 			break;
@@ -214,38 +214,41 @@ main(int argc, char *argv[])
 			out = optarg;
 			break;
 		case 'h':
-			return cli_help(usage_text, help_text);
+			status = cli_help(usage_text, help_text);
+			goto out;
 		case 'V':
-			return cli_version();
+			status = cli_version();
+			goto out;
 		default:
 			fputs(usage_text, stderr);
-			return 2;
+			goto out;
 		}
 	}
 	if (argc - optind > 1) {
 		fputs(usage_text, stderr);
-		return 2;
+		goto out;
 	}
 	if (passphrase && s.r.n > 0) {
 		cli_warn("-p cannot be combined with recipients (the age "
 			 "format requires a passphrase to stand alone)");
-		return 2;
+		goto out;
 	}
 	if (!passphrase && s.r.n == 0) {
 		cli_warn("no recipients; use -r, -R or -p");
 		fputs(usage_text, stderr);
-		return 2;
+		goto out;
 	}
 	in_fd = cli_open_input(optind < argc ? argv[optind] : NULL, &in_name);
 	if (in_fd < 0)
-		return 2;
+		goto out;
 	if (passphrase &&
 	    cli_passphrase(pass_fd, pass_fd < 0, &s.pass, &s.passlen) != 0)
-		return 2;
+		goto out;
 	status = seal(&s, in_fd, in_name, out);
+out:
 	cli_passphrase_free(s.pass);
 	tacit_age_recipients_free(&s.r);
-	if (in_fd != STDIN_FILENO)
+	if (in_fd > STDIN_FILENO)
 		close(in_fd);
 	return status;
 }
