@@ -90,8 +90,10 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 			goto out;
 		}
 	} else if (tacit_age_keys_count(o->keys) == 0) {
-		cli_warn("cannot decrypt '%s': no identity given (use -i)",
-		    o->name);
+		cli_warn("cannot decrypt '%s': %s", o->name,
+		    o->pass_fd >= 0 ? "no identity matches (the file is not "
+				      "sealed with a passphrase)"
+				    : "no identity given (use -i)");
 		rc = TACIT_EUSAGE;
 		goto out;
 	}

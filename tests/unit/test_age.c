@@ -297,7 +297,8 @@ test_armor_round_trip(void **state)
 
 /* The age test kit: every vector gives the outcome it expects. */
 struct vector {
-	char expect[32], hash[65], ident[200], pass[100];
+	char expect[32], hash[65], ident[4][200], pass[100];
+	int nident;
 	uint8_t key[16];
 	int armored, compressed;
 	uint8_t *body;
@@ -334,8 +335,9 @@ read_vector(const char *path, struct vector *v)
 			field(v->expect, sizeof(v->expect), line + 8);
 		else if (strncmp(line, "payload: ", 9) == 0)
 			field(v->hash, sizeof(v->hash), line + 9);
-		else if (strncmp(line, "identity: ", 10) == 0)
-			field(v->ident, sizeof(v->ident), line + 10);
+		else if (strncmp(line, "identity: ", 10) == 0 && v->nident < 4)
+			field(v->ident[v->nident++], sizeof(v->ident[0]),
+			    line + 10);
 		else if (strncmp(line, "passphrase: ", 12) == 0)
 			field(v->pass, sizeof(v->pass), line + 12);
 		else if (strcmp(line, "armored: yes") == 0)
@@ -450,15 +452,18 @@ test_age_vectors(void **state)
 		snprintf(path, sizeof(path), "tests/data/age/vectors/%s",
 		    de->d_name);
 		read_vector(path, &v);
-		if (strncmp(v.ident, "AGE-SECRET-KEY-PQ-", 18) == 0) {
+		/* Post-quantum identities are left out; if all were, skip. */
+		for (int i = 0; i < v.nident; i++)
+			if (strncmp(v.ident[i], "AGE-SECRET-KEY-PQ-", 18) != 0)
+				assert_int_equal(tacit_age_keys_add(keys,
+						     v.ident[i], &e),
+				    0);
+		if (v.nident > 0 && tacit_age_keys_count(keys) == 0) {
 			skipped++;
 			free(v.body);
 			tacit_age_keys_free(&keys);
 			continue;
 		}
-		if (v.ident[0] != '\0')
-			assert_int_equal(tacit_age_keys_add(keys, v.ident, &e),
-			    0);
 		got = outcome(&v, keys, hex, fk);
 		if (strcmp(got, v.expect) != 0)
 			fail_msg("%s: expected %s, got %s", de->d_name,
