@@ -252,11 +252,10 @@ tacit_age_keys_free(struct tacit_age_keys **kp)
 	*kp = NULL;
 }
 
-int
-tacit_age_keys_add(struct tacit_age_keys *k, const char *s, struct tacit_err *e)
+/* Room for one more key; TACIT_ENOMEM. */
+static int
+keys_grow(struct tacit_age_keys *k, struct tacit_err *e)
 {
-	int rc = TACIT_OK;
-
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? 2 * k->cap : 4;
 		uint8_t *p = sodium_allocarray(cap, TACIT_AGE_KEY_LEN);
@@ -271,6 +270,28 @@ tacit_age_keys_add(struct tacit_age_keys *k, const char *s, struct tacit_err *e)
 		k->sk = p;
 		k->cap = cap;
 	}
+	return TACIT_OK;
+}
+
+int
+tacit_age_keys_add_raw(struct tacit_age_keys *k,
+    const uint8_t sk[TACIT_AGE_KEY_LEN], struct tacit_err *e)
+{
+	int rc = keys_grow(k, e);
+
+	if (rc == TACIT_OK)
+		memcpy(k->sk + k->n++ * TACIT_AGE_KEY_LEN, sk,
+		    TACIT_AGE_KEY_LEN);
+	return rc;
+}
+
+int
+tacit_age_keys_add(struct tacit_age_keys *k, const char *s, struct tacit_err *e)
+{
+	int rc = keys_grow(k, e);
+
+	if (rc != TACIT_OK)
+		return rc;
 	if (s == NULL) {
 		randombytes_buf(k->sk + k->n * TACIT_AGE_KEY_LEN,
 		    TACIT_AGE_KEY_LEN);
@@ -413,6 +434,8 @@ put_b64(struct tacit_age_writer *w, const uint8_t *p, size_t n)
 	char b64[64 + 1];
 
 	/* 48 bytes at a time: 64 columns. */
+	if (n == 0)
+		return;
 	do {
 		size_t take = n < 48 ? n : 48;
 

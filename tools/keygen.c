@@ -12,27 +12,72 @@
 
 #include "cli.h"
 #include "tacit/age.h"
+#include "tacit/epoch.h"
 
 #define PROG "tacit-keygen"
 /* Identity files are small; this bounds a mistaken argument. */
 #define ID_FILE_MAX (1u << 20)
 
-static const char usage_text[] = "usage: tacit keygen [-o FILE]\n"
-				 "       tacit keygen -y [FILE]\n";
+static const char usage_text[] =
+    "usage: tacit keygen [-o FILE]\n"
+    "       tacit keygen --epochs DURATION [--horizon DURATION] -o FILE\n"
+    "       tacit keygen -y [FILE]\n";
 
 static const char help_text[] =
     "Create a new age identity (X25519) and write it to FILE or standard\n"
     "output; its recipient goes to standard error unless the output is a\n"
     "terminal.  FILE is created with mode 0600 and never overwritten.\n"
     "With -y, print the recipient of each identity in FILE (or standard\n"
-    "input).\n"
+    "input), or the signed card of an epoch identity.\n"
     "\n"
-    "  -o, --output FILE   write the identity to FILE\n"
-    "  -y                  print the recipients of existing identities\n"
-    "  -h, --help          show this help and exit\n"
-    "  -V, --version       show the version and exit\n"
+    "  -o, --output FILE     write the identity to FILE\n"
+    "      --epochs D        an epoch identity: a new key every D (1h, 1d,\n"
+    "                        1w...); 'tacit expire --keys FILE' destroys\n"
+    "                        past keys on schedule\n"
+    "      --horizon D       how far ahead its card reaches (default 30d)\n"
+    "  -y                    print the recipients of existing identities\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
     "\n"
     "Exit status: 0 done, 2 error.\n";
+
+/* Check stdout after writing to it: 0, or 2 after saying why. */
+static int
+stdout_done(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write to standard output: %s",
+		    strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+/* The card of an epoch identity, from its current epoch on. */
+static int
+print_card(const char *path, const char *text, size_t len)
+{
+	struct tacit_epoch_id *id = NULL;
+	struct tacit_err e = { "" };
+	char *card = NULL;
+	size_t n;
+	int rc;
+
+	rc = tacit_epoch_parse(&id, text, len, &e);
+	if (rc == TACIT_OK &&
+	    tacit_epoch_ratchet(id, (int64_t)time(NULL), &e) < 0)
+		rc = TACIT_EUSAGE;
+	if (rc == TACIT_OK)
+		rc = tacit_epoch_card(id, &card, &n, &e);
+	tacit_epoch_free(&id);
+	if (rc != TACIT_OK) {
+		cli_warn("cannot make the card of '%s': %s", path, e.msg);
+		return 2;
+	}
+	fwrite(card, 1, n, stdout);
+	free(card);
+	return stdout_done();
+}
 
 /* Print the recipient of every identity in path. */
 static int
@@ -52,6 +97,12 @@ recipients_of(const char *path)
 		tacit_age_keys_free(&k);
 		return 2;
 	}
+	if (tacit_epoch_is_identity(text, len)) {
+		status = print_card(path, text, len);
+		cli_free_file(text, len, 1);
+		tacit_age_keys_free(&k);
+		return status;
+	}
 	if (tacit_age_keys_parse(k, text, len, &e) != TACIT_OK) {
 		cli_warn("cannot read identities from '%s': %s",
 		    strcmp(path, "-") == 0 ? "(standard input)" : path, e.msg);
@@ -62,12 +113,7 @@ recipients_of(const char *path)
 			printf("%s\n", r);
 	cli_free_file(text, len, 1);
 	tacit_age_keys_free(&k);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_warn("cannot write to standard output: %s",
-		    strerror(errno));
-		status = 2;
-	}
-	return status;
+	return status == 0 ? stdout_done() : status;
 }
 
 /* Write the whole identity text; close a file, unlinking it on error. */
@@ -88,6 +134,63 @@ write_identity(int fd, const char *path, const char *text, size_t len)
 		return 2;
 	}
 	return 0;
+}
+
+/* A new secret file: never over an existing one, never through a link. */
+static int
+create(const char *path)
+{
+	int fd = open(path,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		cli_warn("cannot create '%s': %s", path, strerror(errno));
+	return fd;
+}
+
+/* An epoch identity to path; its schedule on stderr. */
+static int
+generate_epochs(const char *path, const char *every, const char *ahead)
+{
+	struct tacit_epoch_id *id = NULL;
+	struct tacit_err e = { "" };
+	int64_t period, horizon = 30 * 86400;
+	char *text = NULL;
+	size_t len;
+	int fd, status = 2;
+
+	if (path == NULL) {
+		cli_warn("an epoch identity needs -o FILE (it is updated in "
+			 "place by tacit expire --keys)");
+		return 2;
+	}
+	if (tacit_duration_parse(every, &period, &e) != TACIT_OK ||
+	    (ahead != NULL &&
+		tacit_duration_parse(ahead, &horizon, &e) != TACIT_OK)) {
+		cli_warn("%s", e.msg);
+		return 2;
+	}
+	if (ahead == NULL && horizon < period)
+		horizon = period;
+	if (tacit_epoch_new(&id, (int64_t)time(NULL), period, horizon, &e) !=
+		TACIT_OK ||
+	    tacit_epoch_format(id, &text, &len, &e) != TACIT_OK) {
+		cli_warn("cannot create an epoch identity: %s", e.msg);
+		goto out;
+	}
+	if ((fd = create(path)) < 0)
+		goto out;
+	status = write_identity(fd, path, text, len);
+	if (status == 0)
+		fprintf(stderr,
+		    "Epoch identity: a key every %s, destroyed when its epoch "
+		    "ends.\nPublish its card: tacit keygen -y %s > card\n",
+		    every, path);
+out:
+	if (text != NULL)
+		sodium_free(text);
+	tacit_epoch_free(&id);
+	return status;
 }
 
 static int
@@ -123,15 +226,8 @@ generate(const char *path)
 	}
 	len += strlen(text + len);
 	text[len++] = '\n';
-	if (path != NULL) {
-		fd = open(path,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			cli_warn("cannot create '%s': %s", path,
-			    strerror(errno));
-			goto out;
-		}
-	}
+	if (path != NULL && (fd = create(path)) < 0)
+		goto out;
 	status = write_identity(fd, path, text, len);
 	/* As age-keygen: the recipient on stderr unless a person sees it. */
 	if (status == 0 && (path != NULL || !isatty(STDOUT_FILENO)))
@@ -148,9 +244,11 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = { { "output", required_argument,
 						      NULL, 'o' },
+		{ "epochs", required_argument, NULL, 'E' },
+		{ "horizon", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
-	const char *out = NULL;
+	const char *out = NULL, *epochs = NULL, *horizon = NULL;
 	int opt, show = 0;
 
 	if (cli_start(PROG) != 0)
@@ -164,6 +262,12 @@ main(int argc, char *argv[])
 		case 'y':
 			show = 1;
 			break;
+		case 'E':
+			epochs = optarg;
+			break;
+		case 'H':
+			horizon = optarg;
+			break;
 		case 'h':
 			return cli_help(usage_text, help_text);
 		case 'V':
@@ -174,15 +278,20 @@ main(int argc, char *argv[])
 		}
 	}
 	if (show) {
-		if (out != NULL || argc - optind > 1) {
+		if (out != NULL || epochs != NULL || argc - optind > 1) {
 			fputs(usage_text, stderr);
 			return 2;
 		}
 		return recipients_of(optind < argc ? argv[optind] : "-");
 	}
-	if (optind != argc) {
+	if (optind != argc || (horizon != NULL && epochs == NULL)) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
+	if (epochs != NULL)
+		return generate_epochs(out != NULL && strcmp(out, "-") != 0
+			? out
+			: NULL,
+		    epochs, horizon);
 	return generate(out != NULL && strcmp(out, "-") != 0 ? out : NULL);
 }

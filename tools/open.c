@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "tacit/age.h"
 #include "tacit/armor.h"
+#include "tacit/epoch.h"
 #include "tacit/stream.h"
 
 #define PROG "tacit-open"
@@ -37,8 +39,8 @@ static const char help_text[] =
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
     "\n"
-    "Exit status: 0 done, 2 error (no identity matches, authentication\n"
-    "failed, malformed or truncated file, I/O error).\n";
+    "Exit status: 0 done, 1 the message has expired, 2 error (no identity\n"
+    "matches, authentication failed, malformed or truncated file, I/O).\n";
 
 static int
 add_identities(struct tacit_age_keys *k, const char *path)
@@ -50,13 +52,49 @@ add_identities(struct tacit_age_keys *k, const char *path)
 
 	if (cli_read_file(path, ID_FILE_MAX, 1, &text, &len) != 0)
 		return -1;
-	rc = tacit_age_keys_parse(k, text, len, &e);
+	if (tacit_epoch_is_identity(text, len)) {
+		struct tacit_epoch_id *id;
+
+		/*
+		 * Only the keys of epochs not yet over, even if the file was
+		 * not ratcheted in time: a past epoch opens nothing.
+		 */
+		rc = tacit_epoch_parse(&id, text, len, &e);
+		if (rc == TACIT_OK &&
+		    (rc = tacit_epoch_ratchet(id, (int64_t)time(NULL), &e)) >=
+			0)
+			rc = tacit_epoch_keys(id, k, &e);
+		tacit_epoch_free(&id);
+	} else {
+		rc = tacit_age_keys_parse(k, text, len, &e);
+	}
 	cli_free_file(text, len, 1);
 	if (rc != TACIT_OK) {
 		cli_warn("invalid identity file '%s': %s", path, e.msg);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * No identity matched a file that says it expires: its epoch key may
+ * be gone.  (The stanza is not authenticated without the file key: it
+ * only shapes the message.)
+ */
+static void
+explain_no_match(const struct tacit_age_header *h, struct tacit_err *e)
+{
+	struct tacit_err ignored;
+	int64_t when;
+	char at[32];
+
+	if (tacit_expiry_get(h, &when, &ignored) != 1)
+		return;
+	tacit_time_format(when, at, sizeof(at));
+	tacit_err_set(e,
+	    "no identity matches; the message was sealed to expire at %s: "
+	    "if it went to an epoch key, that key has been destroyed",
+	    at);
 }
 
 struct opener {
@@ -75,7 +113,8 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 	uint8_t *file_key = sodium_malloc(TACIT_FILE_KEY_LEN);
 	char *pass = NULL;
 	size_t passlen = 0;
-	int rc;
+	int64_t expires;
+	int rc, status = 2;
 
 	if (file_key == NULL) {
 		cli_warn("out of memory");
@@ -99,8 +138,26 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 	}
 	rc = tacit_age_unwrap(h, o->keys, pass, passlen, file_key, &e);
 	cli_passphrase_free(pass);
+	if (rc == TACIT_ENOKEY) {
+		explain_no_match(h, &e);
+		goto fail;
+	}
 	if (rc != TACIT_OK)
 		goto fail;
+	/* The expiry is authenticated now: the MAC covers it. */
+	rc = tacit_expiry_get(h, &expires, &e);
+	if (rc < 0)
+		goto fail;
+	if (rc == 1 && (int64_t)time(NULL) >= expires) {
+		char when[32];
+
+		tacit_time_format(expires, when, sizeof(when));
+		cli_warn("cannot open '%s': message expired at %s", o->name,
+		    when);
+		rc = TACIT_EAUTH;
+		status = 1;
+		goto out;
+	}
 	if (cli_out_open(&out, path, 1) != 0) {
 		rc = TACIT_EIO;
 		goto out;
@@ -130,7 +187,7 @@ fail:
 out:
 	tacit_age_header_free(&h);
 	sodium_free(file_key);
-	return rc == TACIT_OK ? 0 : 2;
+	return rc == TACIT_OK ? 0 : status;
 }
 
 int

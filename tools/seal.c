@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -14,13 +15,15 @@
 #include "cli.h"
 #include "tacit/age.h"
 #include "tacit/armor.h"
+#include "tacit/epoch.h"
 #include "tacit/stream.h"
 
 #define PROG "tacit-seal"
 #define RECIPIENTS_FILE_MAX (16u << 20)
 
 static const char usage_text[] =
-    "usage: tacit seal [-a] [-o OUT] (-r RECIPIENT | -R FILE)... [FILE]\n"
+    "usage: tacit seal [-a] [--expire WHEN [--force]] [-o OUT]\n"
+    "                  (-r RECIPIENT | -R FILE)... [FILE]\n"
     "       tacit seal -p [--passphrase-fd N] [-a] [-o OUT] [FILE]\n";
 
 static const char help_text[] =
@@ -29,7 +32,13 @@ static const char help_text[] =
     "rage.\n"
     "\n"
     "  -r, --recipient KEY       encrypt to KEY (age1...); repeatable\n"
-    "  -R, --recipients-file F   encrypt to each recipient listed in F\n"
+    "  -R, --recipients-file F   encrypt to each recipient listed in F, or\n"
+    "                            to the epoch of an epoch card F that is\n"
+    "                            destroyed first after the expiry\n"
+    "      --expire WHEN         tacit open refuses the message after WHEN\n"
+    "                            (30m, 12h, 7d, 2w, or an RFC 3339 time)\n"
+    "      --force               with an epoch card, allow permanent\n"
+    "                            recipients too (they outlive the expiry)\n"
     "  -p, --passphrase          encrypt with a passphrase (asked twice on\n"
     "                            the terminal); no other recipient\n"
     "      --passphrase-fd N     read the passphrase from descriptor N\n"
@@ -40,11 +49,17 @@ static const char help_text[] =
     "\n"
     "Exit status: 0 done, 2 error.\n";
 
+#define CARDS_MAX 64
+
 struct seal {
-	struct tacit_age_recipients r;
+	struct tacit_age_recipients r; /* permanent */
+	struct tacit_age_recipients epochs; /* chosen from cards */
+	struct tacit_epoch_card cards[CARDS_MAX];
+	size_t ncards;
 	char *pass;
 	size_t passlen;
 	int armor;
+	int64_t expire; /* 0: none */
 };
 
 static int
@@ -58,6 +73,22 @@ add_recipients_file(struct seal *s, const char *path)
 
 	if (cli_read_file(path, RECIPIENTS_FILE_MAX, 0, &text, &len) != 0)
 		return -1;
+	if (tacit_epoch_is_card(text, len)) {
+		if (s->ncards == CARDS_MAX) {
+			cli_warn("too many epoch cards");
+			cli_free_file(text, len, 0);
+			return -1;
+		}
+		rc =
+		    tacit_epoch_card_parse(&s->cards[s->ncards], text, len, &e);
+		cli_free_file(text, len, 0);
+		if (rc != TACIT_OK) {
+			cli_warn("cannot use '%s': %s", path, e.msg);
+			return -1;
+		}
+		s->ncards++;
+		return 0;
+	}
 	rc = tacit_age_recipients_parse(&s->r, text, len, &e);
 	cli_free_file(text, len, 0);
 	if (rc != TACIT_OK) {
@@ -86,6 +117,10 @@ write_header(const struct seal *s, const uint8_t *file_key,
 		    TACIT_AGE_SCRYPT_LOG2N);
 	for (size_t i = 0; i < s->r.n; i++)
 		tacit_age_write_x25519(&w, file_key, s->r.pk[i]);
+	for (size_t i = 0; i < s->epochs.n; i++)
+		tacit_age_write_x25519(&w, file_key, s->epochs.pk[i]);
+	if (s->expire != 0)
+		tacit_expiry_write(&w, s->expire);
 	rc = tacit_age_write_end(&w, file_key, &e);
 	if (rc != TACIT_OK)
 		cli_warn("cannot write the header: %s", e.msg);
@@ -93,6 +128,37 @@ write_header(const struct seal *s, const uint8_t *file_key,
 		rc = write(arg, w.p, w.len);
 	tacit_age_writer_free(&w);
 	return rc;
+}
+
+/* Each card's epoch destroyed first at or after the expiry. */
+static int
+pick_epochs(struct seal *s)
+{
+	struct tacit_err e = { "" };
+	char r[100], when[32];
+
+	for (size_t i = 0; i < s->ncards; i++) {
+		const struct tacit_epoch_entry *x =
+		    tacit_epoch_card_pick(&s->cards[i], s->expire);
+
+		if (x == NULL) {
+			tacit_time_format(s->cards[i]
+					      .e[s->cards[i].n - 1]
+					      .destroy_at,
+			    when, sizeof(when));
+			cli_warn("the expiry is past an epoch card's horizon "
+				 "(its last epoch ends %s)",
+			    when);
+			return -1;
+		}
+		if (tacit_age_recipient_format(r, sizeof(r), x->pk) !=
+			TACIT_OK ||
+		    tacit_age_recipients_add(&s->epochs, r, &e) != TACIT_OK) {
+			cli_warn("cannot use an epoch key: %s", e.msg);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -164,12 +230,15 @@ main(int argc, char *argv[])
 		{ "armor", no_argument, NULL, 'a' },
 		{ "armour", no_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "expire", required_argument, NULL, 'E' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 }
 	};
 	struct seal s = { .armor = 0 };
 	struct tacit_err e = { "" };
-	const char *out = NULL, *in_name = "(standard input)";
+	const char *out = NULL, *in_name = "(standard input)", *expire = NULL;
+	int force = 0;
 	int opt, passphrase = 0, pass_fd = -1, in_fd = STDIN_FILENO, status = 2;
 
 	if (cli_start(PROG) != 0)
@@ -210,6 +279,12 @@ main(int argc, char *argv[])
 		case 'a':
 			s.armor = 1;
 			break;
+		case 'E':
+			expire = optarg;
+			break;
+		case 'F':
+			force = 1;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -228,12 +303,35 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		goto out;
 	}
-	if (passphrase && s.r.n > 0) {
+	if (passphrase && (s.r.n > 0 || s.ncards > 0)) {
 		cli_warn("-p cannot be combined with recipients (the age "
 			 "format requires a passphrase to stand alone)");
 		goto out;
 	}
-	if (!passphrase && s.r.n == 0) {
+	if (passphrase && expire != NULL) {
+		cli_warn("--expire cannot be combined with -p (the age format "
+			 "allows no other stanza beside a passphrase)");
+		goto out;
+	}
+	if (expire != NULL &&
+	    tacit_expiry_parse(expire, (int64_t)time(NULL), &s.expire, &e) !=
+		TACIT_OK) {
+		cli_warn("%s", e.msg);
+		goto out;
+	}
+	if (s.ncards > 0 && expire == NULL) {
+		cli_warn("an epoch card needs --expire WHEN");
+		goto out;
+	}
+	if (s.ncards > 0 && s.r.n > 0 && !force) {
+		cli_warn(
+		    "a permanent recipient would outlive the expiry of the "
+		    "epoch keys; use --force to add it anyway");
+		goto out;
+	}
+	if (s.ncards > 0 && pick_epochs(&s) != 0)
+		goto out;
+	if (!passphrase && s.r.n == 0 && s.epochs.n == 0) {
 		cli_warn("no recipients; use -r, -R or -p");
 		fputs(usage_text, stderr);
 		goto out;
@@ -248,6 +346,9 @@ main(int argc, char *argv[])
 out:
 	cli_passphrase_free(s.pass);
 	tacit_age_recipients_free(&s.r);
+	tacit_age_recipients_free(&s.epochs);
+	for (size_t i = 0; i < s.ncards; i++)
+		tacit_epoch_card_free(&s.cards[i]);
 	if (in_fd > STDIN_FILENO)
 		close(in_fd);
 	return status;

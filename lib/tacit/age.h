@@ -56,6 +56,9 @@ void tacit_age_keys_free(struct tacit_age_keys **k);
 /* Add one "AGE-SECRET-KEY-1..."; a new one if s is NULL. */
 TACIT_WUR int tacit_age_keys_add(struct tacit_age_keys *k, const char *s,
     struct tacit_err *e);
+/* Add a raw X25519 secret key (an epoch key). */
+TACIT_WUR int tacit_age_keys_add_raw(struct tacit_age_keys *k,
+    const uint8_t sk[TACIT_AGE_KEY_LEN], struct tacit_err *e);
 /* An identity file: identities, blank lines and '#' comments. */
 TACIT_WUR int tacit_age_keys_parse(struct tacit_age_keys *k, const char *text,
     size_t len, struct tacit_err *e);
