@@ -123,6 +123,8 @@ parse_rfc3339(const char *s, int64_t *t)
 	mi = digits(s + 14, 2);
 	sec = digits(s + 17, 2);
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 &&
+		(y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))) ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
 	if (s[i] == '.') {
@@ -252,6 +254,13 @@ tacit_epoch_free(struct tacit_epoch_id **id)
 	sodium_free((*id)->secret); /* wipes */
 	free(*id);
 	*id = NULL;
+}
+
+/* An epoch index whose times, a card ahead, still fit in 64 bits. */
+static int
+index_ok(int64_t i, int64_t period)
+{
+	return i >= 0 && i < INT64_MAX / period - TACIT_EPOCH_CARD_MAX - 1;
 }
 
 static int
@@ -398,6 +407,23 @@ tacit_epoch_parse(struct tacit_epoch_id **idp, const char *text, size_t len,
 	rc = check_schedule(period, horizon, e);
 	if (rc != TACIT_OK)
 		goto out;
+	rc = TACIT_EFORMAT;
+	if (!index_ok(index, period))
+		goto bad;
+	/* One identity a file: nothing but comments after its line. */
+	for (size_t off = (size_t)(end - text); off < len;) {
+		const char *lf = memchr(text + off, '\n', len - off);
+		size_t stop = lf ? (size_t)(lf - text) : len;
+
+		if (stop > off && text[off] != '#' && text[off] != '\r' &&
+		    off != (size_t)(end - text)) {
+			tacit_err_set(e,
+			    "malformed epoch identity: data after "
+			    "its line (one identity a file)");
+			goto out;
+		}
+		off = stop + 1;
+	}
 	id->period = period;
 	id->horizon = horizon;
 	id->index = (uint64_t)index;
@@ -655,6 +681,27 @@ next_line(const char *text, size_t len, size_t *off, char *buf, size_t cap)
 	return 0;
 }
 
+/*
+ * Verify the signature over the signed lines as written, LF-terminated:
+ * a card that went through CRLF conversion still verifies.
+ */
+static int
+verify_lines(const uint8_t *sig, const char *p, size_t n, const uint8_t *signer)
+{
+	char *lf = malloc(n ? n : 1);
+	size_t m = 0;
+	int rc;
+
+	if (lf == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!(p[i] == '\r' && i + 1 < n && p[i + 1] == '\n'))
+			lf[m++] = p[i];
+	rc = crypto_sign_verify_detached(sig, (const uint8_t *)lf, m, signer);
+	free(lf);
+	return rc;
+}
+
 static int
 card_bad(struct tacit_epoch_card *c, struct tacit_err *e, const char *why)
 {
@@ -716,7 +763,7 @@ tacit_epoch_card_parse(struct tacit_epoch_card *c, const char *text, size_t len,
 		if (sscanf(line, "epoch %23s %23s %99s", idx, at, val) != 3 ||
 		    parse_decimal(idx, &i) != 0 || parse_decimal(at, &d) != 0 ||
 		    (c->n > 0 && (uint64_t)i != c->e[c->n - 1].index + 1) ||
-		    d != (i + 1) * period ||
+		    !index_ok(i, period) || d != (i + 1) * period ||
 		    tacit_age_recipient_parse(val, x->pk, e) != TACIT_OK)
 			return card_bad(c, e, "bad epoch line");
 		x->index = (uint64_t)i;
@@ -731,8 +778,7 @@ tacit_epoch_card_parse(struct tacit_epoch_card *c, const char *text, size_t len,
 	while (next_line(text, len, &off, line, sizeof(line)) == 0)
 		if (line[0] != '\0' && line[0] != '#')
 			return card_bad(c, e, "data after the signature");
-	if (crypto_sign_verify_detached(sig, (const uint8_t *)text + start,
-		sig_at - start, c->signer) != 0) {
+	if (verify_lines(sig, text + start, sig_at - start, c->signer) != 0) {
 		tacit_epoch_card_free(c);
 		tacit_err_set(e,
 		    "epoch card signature does not verify "

@@ -77,24 +77,25 @@ add_identities(struct tacit_age_keys *k, const char *path)
 }
 
 /*
- * No identity matched a file that says it expires: its epoch key may
- * be gone.  (The stanza is not authenticated without the file key: it
- * only shapes the message.)
+ * No identity matched a file that says it has expired: its epoch key is
+ * gone, so say that (exit 1, like any expired message).  The stanza is
+ * not authenticated without the file key; it only shapes the message.
  */
-static void
-explain_no_match(const struct tacit_age_header *h, struct tacit_err *e)
+static int
+expired_no_match(const struct tacit_age_header *h, const char *name)
 {
 	struct tacit_err ignored;
 	int64_t when;
 	char at[32];
 
-	if (tacit_expiry_get(h, &when, &ignored) != 1)
-		return;
+	if (tacit_expiry_get(h, &when, &ignored) != 1 ||
+	    (int64_t)time(NULL) < when)
+		return 0;
 	tacit_time_format(when, at, sizeof(at));
-	tacit_err_set(e,
-	    "no identity matches; the message was sealed to expire at %s: "
-	    "if it went to an epoch key, that key has been destroyed",
-	    at);
+	cli_warn("cannot open '%s': message expired at %s (no identity "
+		 "matches: its epoch key is destroyed)",
+	    name, at);
+	return 1;
 }
 
 struct opener {
@@ -138,9 +139,9 @@ decrypt(const struct opener *o, struct tacit_in *in, const char *path)
 	}
 	rc = tacit_age_unwrap(h, o->keys, pass, passlen, file_key, &e);
 	cli_passphrase_free(pass);
-	if (rc == TACIT_ENOKEY) {
-		explain_no_match(h, &e);
-		goto fail;
+	if (rc == TACIT_ENOKEY && expired_no_match(h, o->name)) {
+		status = 1;
+		goto out;
 	}
 	if (rc != TACIT_OK)
 		goto fail;
