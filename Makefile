@@ -37,8 +37,8 @@ LIBS_CRYPTO = $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null || echo -lsodiu
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/rules_default.o
 LIB_HDR = $(wildcard lib/tacit/*.h)
-TOOLS = sanitise keygen seal open
-KEY_TOOLS = keygen seal open
+TOOLS = sanitise keygen seal open expire
+KEY_TOOLS = keygen seal open expire
 PROGS = $(BIN)/tacit $(TOOLS:%=$(BIN)/tacit-%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

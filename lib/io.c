@@ -519,7 +519,7 @@ tacit_batch_commit(struct tacit_batch *b,
 
 			for (size_t j = 0; j < b->n; j++)
 				fail_entry(b->v[j], TACIT_EIO,
-				    "cannot sync the cleaned data", err);
+				    "cannot sync the new data", err);
 			break;
 		}
 	}
@@ -530,7 +530,7 @@ tacit_batch_commit(struct tacit_batch *b,
 			continue;
 		if (!unchanged(r)) {
 			fail_entry(r, TACIT_EIO,
-			    "changed while being cleaned; left as it is", 0);
+			    "changed while being rewritten; left as it is", 0);
 			continue;
 		}
 		if (rename(r->tmp, r->dest) == -1) {

@@ -18,6 +18,7 @@ static const struct {
 	{ "seal", NULL, "encrypt to age recipients or a passphrase" },
 	{ "open", NULL, "decrypt an age file" },
 	{ "keygen", NULL, "create an identity; print its recipient" },
+	{ "expire", NULL, "destroy past epoch keys; delete expired files" },
 };
 
 static const char usage_text[] = "usage: tacit [-h | -V] TOOL [ARGS...]\n";

@@ -51,6 +51,38 @@ nomatch() {
 	if grep -Eq -- "$2" "$3"; then fail "$1: found '$2'"; else pass; fi
 }
 
+# The clock, moved with libfaketime, preloaded without the faketime
+# program: a signal then reaches the tool itself (faketime forks), and no
+# semaphore named after faketime's pid can collide with one a killed run
+# left.  have_faketime is 1 when it works; later SPEC CMD... runs CMD
+# with the clock moved (faketime's syntax: "+2h", "-5d", or a fixed
+# "2030-01-01 12:00:00").  libfaketime is preloaded before a sanitizer
+# build's dynamic ASan runtime, which ASan must be told to accept.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+export ASAN_OPTIONS
+FT_LIB=''
+for l in '/usr/$LIB/faketime/libfaketime.so.1' \
+    /usr/lib/faketime/libfaketime.so.1 /usr/local/lib/faketime/libfaketime.so.1; do
+	if [ "$(env LD_PRELOAD="$l" FAKETIME='2030-01-01 00:00:00' date -u +%Y 2>/dev/null)" = 2030 ]; then
+		FT_LIB=$l
+		break
+	fi
+done
+have_faketime=0
+if [ -n "$FT_LIB" ] || { command -v faketime >/dev/null 2>&1 &&
+    [ "$(faketime '2030-01-01 00:00:00' date -u +%Y)" = 2030 ]; }; then
+	have_faketime=1
+fi
+later() {
+	spec=$1
+	shift
+	if [ -n "$FT_LIB" ]; then
+		env LD_PRELOAD="$FT_LIB" FAKETIME="$spec" "$@"
+	else
+		faketime -f "$spec" "$@"
+	fi
+}
+
 t_done() {
 	echo "$PASS $FAIL $SKIP" >>"$RESULTS"
 }

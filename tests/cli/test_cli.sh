@@ -266,7 +266,7 @@ if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
 	    strace -f -o /dev/null -e inject=syncfs:delay_enter=3000000 \
 	    "$SAN" "$T/i.jpg" "$T/j.jpg"
 	wait
-	match "changed message" "i.jpg': changed while being cleaned" "$T/err"
+	match "changed message" "i.jpg': changed while being rewritten" "$T/err"
 	if [ "$(cat "$T/i.jpg")" = theirs ]; then pass; else fail "their file was overwritten"; fi
 	same "$T/a.jpg" "$T/j.jpg" "the other file was cleaned"
 	no_temp "$T"

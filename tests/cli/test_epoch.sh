@@ -9,18 +9,6 @@ EXPIRE="$BIN/tacit-expire"
 cd "$T" || exit 2
 printf 'meet at noon\n' >msg
 
-have_faketime=0
-if command -v faketime >/dev/null 2>&1 &&
-    [ "$(faketime '2030-01-01 00:00:00' date -u +%Y)" = 2030 ]; then
-	have_faketime=1
-fi
-# later SPEC CMD...: CMD with the clock moved (faketime's syntax).
-later() {
-	spec=$1
-	shift
-	faketime -f "$spec" "$@"
-}
-
 CASE="soft expiry"
 "$KEYGEN" -o me.key 2>/dev/null
 R=$("$KEYGEN" -y me.key)
