@@ -9,33 +9,6 @@ static const char *const status_names[] = { "scanned", "cleaned", "clean",
 	"skipped", "error" };
 
 void
-tacit_json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	putc('"', f);
-	while (n > 0) {
-		unsigned cp;
-		size_t len = tacit_utf8_next(p, n, &cp);
-
-		if (len == 0) {
-			fputs("\\ufffd", f); /* not UTF-8: say so */
-			len = 1;
-		} else if (cp == '"' || cp == '\\') {
-			fprintf(f, "\\%c", (char)cp);
-		} else if (cp < 0x20 || cp == 0x7f) {
-			fprintf(f, "\\u%04x", cp);
-		} else {
-			fwrite(p, 1, len, f);
-		}
-		p += len;
-		n -= len;
-	}
-	putc('"', f);
-}
-
-void
 tacit_report_begin(struct tacit_report *r, FILE *out,
     enum tacit_report_format format, const char *tool)
 {

@@ -89,37 +89,6 @@ warn_path(struct sweep *s, const char *action, const char *path,
 		s->status = 2;
 }
 
-/*
- * s as a JSON string.  Invalid UTF-8 becomes U+FFFD, as in tacit
- * sanitise --json (lib/report.c), whose writer needs libyaml to link.
- */
-static void
-json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	putc('"', f);
-	while (n > 0) {
-		unsigned cp;
-		size_t len = tacit_utf8_next(p, n, &cp);
-
-		if (len == 0) {
-			fputs("\\ufffd", f);
-			len = 1;
-		} else if (cp == '"' || cp == '\\') {
-			fprintf(f, "\\%c", (char)cp);
-		} else if (cp < 0x20 || cp == 0x7f) {
-			fprintf(f, "\\u%04x", cp);
-		} else {
-			fwrite(p, 1, len, f);
-		}
-		p += len;
-		n -= len;
-	}
-	putc('"', f);
-}
-
 /* What happened to a file, for --json. */
 static const char *
 action_name(const struct sweep *s, enum kind k, int64_t when, int deleted)
@@ -149,11 +118,11 @@ show_json(struct sweep *s, const char *path, enum kind k, int64_t when,
 	char at[32];
 
 	fputs(s->shown++ ? ",\n{\"path\":" : "\n{\"path\":", stdout);
-	json_string(stdout, path);
+	tacit_json_string(stdout, path);
 	if (k == K_EXPIRY) {
 		tacit_time_format(when, at, sizeof(at));
 		printf(",\"expires\":%" PRId64 ",\"expires_at\":", when);
-		json_string(stdout, at);
+		tacit_json_string(stdout, at);
 		printf(",\"expired\":%s", when <= s->now ? "true" : "false");
 	} else {
 		fputs(",\"expires\":null,\"expires_at\":null,\"expired\":false",
@@ -162,7 +131,7 @@ show_json(struct sweep *s, const char *path, enum kind k, int64_t when,
 	printf(",\"action\":\"%s\"", action_name(s, k, when, deleted));
 	if (error != NULL) {
 		fputs(",\"error\":", stdout);
-		json_string(stdout, error);
+		tacit_json_string(stdout, error);
 	}
 	putc('}', stdout);
 }

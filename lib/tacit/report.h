@@ -6,6 +6,7 @@
 
 #include "tacit/meta.h"
 #include "tacit/rules.h"
+#include "tacit/text.h" /* tacit_json_string */
 
 enum tacit_report_format { TACIT_REPORT_TEXT, TACIT_REPORT_JSON };
 
@@ -37,8 +38,5 @@ void tacit_report_file(struct tacit_report *r, const char *path,
     enum tacit_file_status status, const char *error);
 /* Close the document; returns 0, or -1 when the stream failed. */
 int tacit_report_end(struct tacit_report *r);
-
-/* Write s as a JSON string: escaped, invalid UTF-8 replaced. */
-void tacit_json_string(FILE *f, const char *s);
 
 #endif

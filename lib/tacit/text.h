@@ -21,4 +21,7 @@ int tacit_unsafe_codepoint(unsigned cp);
 /* Write s with unsafe characters and invalid bytes shown as '?'. */
 void tacit_text_print(FILE *f, const char *s);
 
+/* Write s as a JSON string; invalid UTF-8 becomes U+FFFD. */
+void tacit_json_string(FILE *f, const char *s);
+
 #endif
