@@ -33,6 +33,7 @@ endif
 LIBS_SANITISE = $(shell $(PKG_CONFIG) --libs libexif yaml-0.1 2>/dev/null || echo -lexif -lyaml) -lmagic
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 LIBS_CRYPTO = $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null || echo -lsodium)
+LIBS_CURL = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/rules_default.o
@@ -102,7 +103,8 @@ $(KEY_TOOLS:%=$(BIN)/tacit-%): $(BIN)/tacit-%: tools/%.c $(BUILD)/tools/cli.o \
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtacit.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-conversion -o $@ $< $(BUILD)/libtacit.a \
-		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(LIBS_CRYPTO) -lz -lpthread $(CMOCKA_LIBS)
+		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(LIBS_CRYPTO) $(LIBS_CURL) -lz \
+		-lpthread $(CMOCKA_LIBS)
 
 $(BUILD)/tacit.pc: Makefile
 	@mkdir -p $(@D)
