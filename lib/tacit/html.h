@@ -40,8 +40,7 @@ struct tacit_html_meta {
  * charset (TACIT_EUNSUPPORTED).
  */
 TACIT_WUR int tacit_html_scan(const char *p, size_t len,
-    const char *header_charset, struct tacit_html_meta *m,
-    struct tacit_err *e);
+    const char *header_charset, struct tacit_html_meta *m, struct tacit_err *e);
 void tacit_html_meta_free(struct tacit_html_meta *m);
 
 /*

@@ -13,8 +13,8 @@ struct tacit_url_rules;
 TACIT_WUR int tacit_url_rules_default(struct tacit_url_rules **r,
     struct tacit_err *e);
 /* Rules from a YAML file (schema in docs/RULES.md). */
-TACIT_WUR int tacit_url_rules_load(struct tacit_url_rules **r,
-    const char *path, struct tacit_err *e);
+TACIT_WUR int tacit_url_rules_load(struct tacit_url_rules **r, const char *path,
+    struct tacit_err *e);
 void tacit_url_rules_free(struct tacit_url_rules **r);
 
 /*
@@ -32,7 +32,6 @@ TACIT_WUR int tacit_url_clean(const struct tacit_url_rules *r, const char *s,
  * cleaned, everything else is passed through unchanged, to out.
  */
 TACIT_WUR int tacit_url_clean_text(const struct tacit_url_rules *r,
-    const char *text, size_t len, struct tacit_sink *out,
-    struct tacit_err *e);
+    const char *text, size_t len, struct tacit_sink *out, struct tacit_err *e);
 
 #endif
