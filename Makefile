@@ -36,9 +36,10 @@ LIBS_CRYPTO = $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null || echo -lsodiu
 LIBS_CURL = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 
 LIB_SRC = $(wildcard lib/*.c)
-LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/rules_default.o
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/rules_default.o \
+	$(BUILD)/lib/tracking_yaml.o
 LIB_HDR = $(wildcard lib/tacit/*.h)
-TOOLS = sanitise keygen seal open expire
+TOOLS = sanitise keygen seal open expire preview
 KEY_TOOLS = keygen seal open expire
 PROGS = $(BIN)/tacit $(TOOLS:%=$(BIN)/tacit-%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -76,6 +77,19 @@ $(BUILD)/lib/rules_default.c: rules/metadata.yaml $(BUILD)/rules2c
 $(BUILD)/lib/rules_default.o: $(BUILD)/lib/rules_default.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The tracking rules for URLs are compiled in as text: libyaml parses
+# them when first needed (they are small).
+$(BUILD)/yaml2c: rules/yaml2c.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+$(BUILD)/lib/tracking_yaml.c: rules/tracking.yaml $(BUILD)/yaml2c
+	@mkdir -p $(@D)
+	$(BUILD)/yaml2c tacit_tracking_yaml rules/tracking.yaml > $@
+
+$(BUILD)/lib/tracking_yaml.o: $(BUILD)/lib/tracking_yaml.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/libtacit.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
@@ -99,6 +113,14 @@ $(KEY_TOOLS:%=$(BIN)/tacit-%): $(BIN)/tacit-%: tools/%.c $(BUILD)/tools/cli.o \
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(BUILD)/libtacit.a \
 		$(ALL_LDFLAGS) $(LIBS_CRYPTO) -lpthread
+
+# preview: libcurl, and libtacit's sanitiser for --image.
+$(BIN)/tacit-preview: tools/preview.c $(BUILD)/tools/cli.o \
+		$(BUILD)/libtacit.a $(LIB_HDR) tools/cli.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(BUILD)/libtacit.a \
+		$(ALL_LDFLAGS) $(LIBS_SANITISE) $(LIBS_CRYPTO) $(LIBS_CURL) \
+		-lpthread
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtacit.a $(LIB_HDR)
 	@mkdir -p $(@D)

@@ -19,6 +19,7 @@ static const struct {
 	{ "open", NULL, "decrypt an age file" },
 	{ "keygen", NULL, "create an identity; print its recipient" },
 	{ "expire", NULL, "destroy past epoch keys; delete expired files" },
+	{ "preview", NULL, "safe link previews; URLs cleaned of tracking" },
 };
 
 static const char usage_text[] = "usage: tacit [-h | -V] TOOL [ARGS...]\n";
