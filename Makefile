@@ -165,7 +165,7 @@ fuzz-smoke:
 	@$(MAKE) -f tests/fuzz/Makefile smoke
 
 bench: all
-	@sh bench/sanitise && sh bench/seal
+	@sh bench/sanitise && sh bench/seal && sh bench/preview
 
 format-check:
 	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c \

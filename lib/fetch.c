@@ -166,19 +166,12 @@ endpoint_allowed(const struct transfer *t, int family, const uint8_t *a,
 
 /* The guard: may this address (and port, when known) be reached? */
 static int
-guard(struct transfer *t, int family, const uint8_t *a, unsigned port,
-    int port_known)
+guard(struct transfer *t, int family, const uint8_t *a, unsigned port)
 {
 	if (t->o->allow_private || tacit_fetch_addr_public(family, a))
 		return 1;
-	if (port_known && endpoint_allowed(t, family, a, port))
+	if (endpoint_allowed(t, family, a, port))
 		return 1;
-	if (!port_known)
-		for (size_t i = 0; i < t->nallow; i++)
-			if (t->allow[i].family == family &&
-			    memcmp(t->allow[i].addr, a,
-				family == AF_INET ? 4 : 16) == 0)
-				return 1; /* the port is checked on connect */
 	inet_ntop(family, a, t->refused, sizeof(t->refused));
 	return 0;
 }
@@ -196,7 +189,7 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *ca)
 	/* Through a proxy the user chose, the connection is to the proxy. */
 	if (t->o->proxy == NULL && !t->o->proxy_env &&
 	    (addr_of(&ca->addr, &family, &a, &port) != 0 ||
-		!guard(t, family, a, port, 1))) {
+		!guard(t, family, a, port))) {
 		if (t->refused[0] == '\0')
 			snprintf(t->refused, sizeof(t->refused), "(family %d)",
 			    (int)ca->addr.sa_family);
@@ -461,6 +454,7 @@ check_url(struct transfer *t, const char *url, int *https, struct tacit_err *e)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *user = NULL, *pass = NULL, *host = NULL;
+	char *port = NULL;
 	int rc = TACIT_EUSAGE;
 
 	if (u == NULL) {
@@ -485,7 +479,9 @@ check_url(struct transfer *t, const char *url, int *https, struct tacit_err *e)
 		tacit_err_set(e, "URLs with a user name or password refused");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		CURLUE_OK) {
 		tacit_err_set(e, "no host");
 		goto out;
 	}
@@ -493,11 +489,13 @@ check_url(struct transfer *t, const char *url, int *https, struct tacit_err *e)
 		struct in_addr a4;
 		struct in6_addr a6;
 		size_t n = strlen(host);
+		unsigned p = (unsigned)strtoul(port, NULL, 10);
 
+		/* Checked with the port: --allow-host names one endpoint. */
 		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
 			host[n - 1] = '\0';
 			if (inet_pton(AF_INET6, host + 1, &a6) == 1 &&
-			    !guard(t, AF_INET6, (const uint8_t *)&a6, 0, 0)) {
+			    !guard(t, AF_INET6, (const uint8_t *)&a6, p)) {
 				tacit_err_set(e,
 				    "address %s refused (private "
 				    "or reserved)",
@@ -505,7 +503,7 @@ check_url(struct transfer *t, const char *url, int *https, struct tacit_err *e)
 				goto out;
 			}
 		} else if (inet_aton(host, &a4) == 1 &&
-		    !guard(t, AF_INET, (const uint8_t *)&a4, 0, 0)) {
+		    !guard(t, AF_INET, (const uint8_t *)&a4, p)) {
 			tacit_err_set(e,
 			    "address %s refused (private or reserved)",
 			    t->refused);
@@ -518,6 +516,7 @@ out:
 	curl_free(user);
 	curl_free(pass);
 	curl_free(host);
+	curl_free(port);
 	curl_url_cleanup(u);
 	return rc;
 }

@@ -118,6 +118,7 @@ save_image(const struct preview *p, const char *url)
 	struct tacit_fetch_result r;
 	struct tacit_rules *rules = NULL;
 	struct tacit_err e = { "" };
+	struct tacit_sink clean;
 	struct tacit_src src;
 	struct cli_out out;
 	int rc, changed;
@@ -138,18 +139,24 @@ save_image(const struct preview *p, const char *url)
 	}
 	tacit_src_mem(&src, r.body, r.len);
 	rc = tacit_rules_default(&rules, &e);
-	if (rc == TACIT_OK && cli_out_open(&out, p->image_out, 0) == 0) {
-		rc = tacit_sanitise_clean(&src, rules, 0, &out.k, -1, &changed,
+	/* Cleaned and verified in memory (2 MiB at most), then written. */
+	tacit_sink_init_mem(&clean);
+	if (rc == TACIT_OK)
+		rc = tacit_sanitise_clean(&src, rules, 0, &clean, -1, &changed,
 		    &e);
-		if (rc != TACIT_OK) {
-			cli_warn("cannot clean the image: %s", e.msg);
-			cli_out_abort(&out);
-		} else if (cli_out_commit(&out) != 0) {
-			rc = TACIT_EIO;
-		}
-	} else if (rc == TACIT_OK) {
+	if (rc != TACIT_OK) {
+		cli_warn("cannot clean the image: %s", e.msg);
+	} else if (cli_out_open(&out, p->image_out, 0) != 0) {
+		rc = TACIT_EIO;
+	} else if (cli_out_write(&out, clean.mem, clean.mem_len) != TACIT_OK) {
+		cli_warn("cannot write '%s': %s", out.name,
+		    cli_out_error(&out));
+		cli_out_abort(&out);
+		rc = TACIT_EIO;
+	} else if (cli_out_commit(&out) != 0) {
 		rc = TACIT_EIO;
 	}
+	tacit_sink_free(&clean);
 	tacit_rules_free(&rules);
 	tacit_fetch_result_free(&r);
 	return rc == TACIT_OK ? 0 : -1;
