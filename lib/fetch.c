@@ -16,7 +16,7 @@
 
 #include "tacit/fetch.h"
 
-#define ALLOW_MAX 16
+#define ALLOW_MAX 128
 #define LOCATION_MAX 8192
 
 /* An IPv4 address (network order bytes) in a prefix. */
@@ -92,6 +92,12 @@ tacit_fetch_addr_public(int family, const uint8_t *a)
 		return v4_public(a + 12);
 	if (prefix(a, zero12, 12)) /* ::, ::1, IPv4-compatible */
 		return a[12] | a[13] ? v4_public(a + 12) : 0;
+	/* IPv4-translated ::ffff:0:V4ADDR; the rest of ::/8 is reserved. */
+	if (prefix(a, zero12, 8) && a[8] == 0xff && a[9] == 0xff &&
+	    a[10] == 0 && a[11] == 0)
+		return v4_public(a + 12);
+	if (a[0] == 0)
+		return 0;
 	if (a[0] == 0x20 && a[1] == 0x02) /* 6to4: 2002:V4ADDR::/48 */
 		return v4_public(a + 2);
 	if (prefix(a, nat64_local, 6) || prefix(a, doc, 4) ||
@@ -186,10 +192,13 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *ca)
 	int family;
 
 	(void)purpose;
-	/* Through a proxy the user chose, the connection is to the proxy. */
-	if (t->o->proxy == NULL && !t->o->proxy_env &&
-	    (addr_of(&ca->addr, &family, &a, &port) != 0 ||
-		!guard(t, family, a, port))) {
+	/*
+	 * Always checked: a proxy the user chose is one of the allowed
+	 * endpoints, and a connection that does not go through it (no_proxy)
+	 * is judged like any other.
+	 */
+	if (addr_of(&ca->addr, &family, &a, &port) != 0 ||
+	    !guard(t, family, a, port)) {
 		if (t->refused[0] == '\0')
 			snprintf(t->refused, sizeof(t->refused), "(family %d)",
 			    (int)ca->addr.sa_family);
@@ -407,11 +416,16 @@ parse_allow(struct transfer *t, const char *s, struct tacit_err *e)
 		tacit_err_set(e, "invalid --allow-host '%s'", s);
 		return TACIT_EUSAGE;
 	}
-	for (ai = res; ai != NULL && t->nallow < ALLOW_MAX; ai = ai->ai_next) {
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		struct endpoint *x = &t->allow[t->nallow];
 		const uint8_t *a;
 		unsigned port;
 
+		if (t->nallow == ALLOW_MAX) {
+			freeaddrinfo(res);
+			tacit_err_set(e, "too many allowed endpoints");
+			return TACIT_EUSAGE;
+		}
 		if (addr_of(ai->ai_addr, &x->family, &a, &port) != 0)
 			continue;
 		memcpy(x->addr, a, x->family == AF_INET ? 4 : 16);
@@ -420,6 +434,54 @@ parse_allow(struct transfer *t, const char *s, struct tacit_err *e)
 	}
 	freeaddrinfo(res);
 	return TACIT_OK;
+}
+
+/* Let the endpoint of a proxy URL through the guard (unresolvable: skip). */
+static int
+allow_proxy(struct transfer *t, const char *url, struct tacit_err *e)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, ep[300];
+	int rc = TACIT_OK;
+
+	if (u == NULL)
+		return TACIT_ENOMEM;
+	if (curl_url_set(u, CURLUPART_URL, url,
+		CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_PORT, &port,
+			CURLU_DEFAULT_PORT) != CURLUE_OK)
+			port = NULL;
+		snprintf(ep, sizeof(ep), "%s:%s", host, port ? port : "1080");
+		rc = parse_allow(t, ep, e);
+		if (rc == TACIT_EUSAGE && t->nallow < ALLOW_MAX)
+			rc = TACIT_OK; /* a proxy name that does not resolve */
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* The proxies a transfer may use, let through the guard. */
+static int
+allow_proxies(struct transfer *t, struct tacit_err *e)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY",
+		"http_proxy", "all_proxy", "ALL_PROXY" };
+	int rc = TACIT_OK;
+
+	if (t->o->proxy != NULL)
+		rc = allow_proxy(t, t->o->proxy, e);
+	for (size_t i = 0; rc == TACIT_OK && t->o->proxy_env &&
+	     i < sizeof(vars) / sizeof(vars[0]);
+	     i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v != NULL && *v != '\0')
+			rc = allow_proxy(t, v, e);
+	}
+	return rc;
 }
 
 char *
@@ -498,14 +560,15 @@ check_url(struct transfer *t, const char *url, int *https, struct tacit_err *e)
 			    !guard(t, AF_INET6, (const uint8_t *)&a6, p)) {
 				tacit_err_set(e,
 				    "address %s refused (private "
-				    "or reserved)",
+				    "or reserved; --allow-private)",
 				    t->refused);
 				goto out;
 			}
 		} else if (inet_aton(host, &a4) == 1 &&
 		    !guard(t, AF_INET, (const uint8_t *)&a4, p)) {
 			tacit_err_set(e,
-			    "address %s refused (private or reserved)",
+			    "address %s refused (private or reserved; "
+			    "--allow-private)",
 			    t->refused);
 			goto out;
 		}
@@ -633,6 +696,9 @@ tacit_fetch(const struct tacit_fetch_opts *o, const char *url,
 		if (rc != TACIT_OK)
 			return rc;
 	}
+	rc = allow_proxies(&t, e);
+	if (rc != TACIT_OK)
+		return rc;
 	cur = tacit_fetch_resolve(NULL, url);
 	if (cur == NULL) {
 		tacit_err_set(e, "not a valid http or https URL");

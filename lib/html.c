@@ -504,6 +504,7 @@ struct cleaner {
 	int esc;
 	size_t spaces; /* white space waiting for something to follow it */
 	int full; /* something did not fit: the output is cut */
+	int tainted; /* a URL held a control or bidi character */
 };
 
 static void
@@ -601,6 +602,17 @@ cleaner_put(struct cleaner *c, unsigned cp)
 
 	if (c->full)
 		return 1;
+	/*
+	 * In a URL, tab and line breaks are dropped (as browsers do); any
+	 * other control, escape or bidi character makes it a different URL
+	 * from the one shown: it is dropped whole.
+	 */
+	if (c->url && (cp == '\t' || cp == '\n' || cp == '\r'))
+		return 0;
+	if (c->url && (cp == 0x1b || tacit_unsafe_codepoint(cp))) {
+		c->tainted = 1;
+		return 0;
+	}
 	if (cleaner_escape(c, cp))
 		return 0;
 	if (c->url) {
@@ -661,7 +673,7 @@ make_field(const void *p, size_t n, int refs, int attr, int url, size_t max,
 	while (decoder_next(&d, &cp))
 		if (cleaner_put(&c, cp))
 			break;
-	if (c.len == 0 || (url && c.full)) {
+	if (c.len == 0 || (url && (c.full || c.tainted))) {
 		free(buf);
 		return TACIT_OK;
 	}

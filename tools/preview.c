@@ -1,5 +1,6 @@
 /* tacit-preview: safe link previews, and tracking-free URLs. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -169,7 +170,7 @@ preview_one(const struct preview *p, const char *input)
 	struct tacit_html_meta m;
 	struct tacit_err e = { "" };
 	char *url = NULL, *canonical = NULL, *image = NULL, *final = NULL;
-	char *shown_in;
+	char *shown_in, *type = NULL;
 	int changed, status = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -197,6 +198,10 @@ preview_one(const struct preview *p, const char *input)
 	}
 	final = tacit_html_clean_text(r.final_url, strlen(r.final_url),
 	    TACIT_HTML_URL_MAX);
+	/* The server's Content-Type is untrusted text too. */
+	if (r.content_type != NULL)
+		type = tacit_html_clean_text(r.content_type,
+		    strlen(r.content_type), 255);
 	canonical = page_url(p, r.final_url, m.canonical, 1);
 	image = page_url(p, r.final_url, m.image, 0);
 	if (p->json) {
@@ -211,7 +216,7 @@ preview_one(const struct preview *p, const char *input)
 		json_field("description", m.description, 0);
 		json_field("site_name", m.site_name, 0);
 		json_field("image", image, 0);
-		json_field("content_type", r.content_type, 1);
+		json_field("content_type", type, 1);
 		free(u);
 	} else {
 		tacit_text_print(stdout, final ? final : "");
@@ -221,7 +226,7 @@ preview_one(const struct preview *p, const char *input)
 		text_field("site:", m.site_name);
 		text_field("image:", image);
 		text_field("canonical:", canonical);
-		text_field("type:", r.content_type);
+		text_field("type:", type);
 		putchar('\n');
 	}
 	if (p->image_out != NULL) {
@@ -238,11 +243,38 @@ out:
 	free(shown_in);
 	free(url);
 	free(final);
+	free(type);
 	free(canonical);
 	free(image);
 	tacit_html_meta_free(&m);
 	tacit_fetch_result_free(&r);
 	return status;
+}
+
+/*
+ * A line of f, with its LF, into *line (allocated once, LINE_MAX_LEN
+ * bytes): its length, 0 at the end.  A longer line comes in pieces.
+ */
+static ssize_t
+read_line(FILE *f, char **line, size_t *cap)
+{
+	if (*line == NULL) {
+		*line = malloc(LINE_MAX_LEN + 1);
+		if (*line == NULL)
+			return -1;
+		*cap = LINE_MAX_LEN + 1;
+	}
+	size_t n = 0;
+	int c;
+
+	/* getc, not fgets: a NUL byte in the text must pass through too. */
+	while (n < LINE_MAX_LEN && (c = getc_unlocked(f)) != EOF) {
+		(*line)[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	(*line)[n] = '\0';
+	return (ssize_t)n;
 }
 
 /* --clean: each argument, or standard input as running text. */
@@ -275,8 +307,11 @@ clean(const struct preview *p, int argc, char *argv[])
 		cli_warn("out of memory");
 		return 2;
 	}
-	/* URLs do not span lines: a line at a time keeps memory bounded. */
-	while ((n = getline(&line, &cap, stdin)) > 0)
+	/*
+	 * URLs do not span lines: a line at a time, at most LINE_MAX_LEN
+	 * bytes (a longer line is taken in pieces), keeps memory bounded.
+	 */
+	while ((n = read_line(stdin, &line, &cap)) > 0)
 		if (tacit_url_clean_text(p->rules, line, (size_t)n, &k, &e) !=
 		    TACIT_OK) {
 			cli_warn("cannot write to standard output: %s",
@@ -339,6 +374,8 @@ main(int argc, char *argv[])
 	p.fetch.allow_hosts = p.allow;
 	if (cli_start(PROG) != 0)
 		return 2;
+	/* libcurl would write TLS secrets where this names. */
+	unsetenv("SSLKEYLOGFILE");
 	argv[0] = (char *)PROG; /* getopt's messages name the tool */
 	while ((opt = getopt_long(argc, argv, "jchV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -431,13 +468,17 @@ main(int argc, char *argv[])
 			size_t cap = 0;
 			ssize_t n;
 
-			while ((n = getline(&line, &cap, stdin)) > 0) {
-				while (n > 0 &&
-				    (line[n - 1] == '\n' ||
-					line[n - 1] == '\r' ||
-					line[n - 1] == ' '))
-					line[--n] = '\0';
-				if (n > 0 && preview_one(&p, line) != 0)
+			while ((n = read_line(stdin, &line, &cap)) > 0) {
+				char *l = line;
+
+				while (
+				    n > 0 && isspace((unsigned char)l[n - 1]))
+					l[--n] = '\0';
+				while (n > 0 && isspace((unsigned char)*l)) {
+					l++;
+					n--;
+				}
+				if (n > 0 && preview_one(&p, l) != 0)
 					status = 2;
 			}
 			free(line);

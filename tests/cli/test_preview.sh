@@ -101,7 +101,8 @@ pv() {
 
 # JSON output: fj N splits line N of $T/out into $T/f/FIELD, one file per
 # field holding the value's bytes, "(null)" for null, "(missing)" when the
-# field is not there; $T/f/_schema says "ok" or what is wrong with the line.
+# field is not there; $T/f/_schema says "ok" or what is wrong with the line
+# (a line that is not a preview object counts as a failure).
 cat >"$T/fj.py" <<'EOF'
 import json, os, sys
 out, n, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -129,7 +130,7 @@ else:
     except ValueError as e:
         problem = "invalid JSON: %s" % e
 for f in FIELDS:
-    v = obj.get(f, "(missing)") if f in obj else "(missing)"
+    v = obj.get(f, "(missing)")
     if v is None:
         v = "(null)"
     elif not isinstance(v, str):
@@ -142,11 +143,14 @@ with open(os.path.join(d, "_schema"), "w") as fh:
 EOF
 fj() {
 	"$PY" "$T/fj.py" "$T/out" "${1:-1}" "$T/f"
+	if [ "$(cat "$T/f/_schema")" != ok ]; then
+		fail "JSON line ${1:-1}: $(cat "$T/f/_schema"): $(head -c 300 "$T/out")"
+	fi
 }
 
 # schema_ok DESCRIPTION [N]: line N of the output is a preview object.
 schema_ok() {
-	fj "${2:-1}"
+	"$PY" "$T/fj.py" "$T/out" "${2:-1}" "$T/f"
 	if [ "$(cat "$T/f/_schema")" = ok ]; then
 		pass
 	else
@@ -247,6 +251,10 @@ if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o "$T/rss" true 2>/dev/null &&
     grep -Eq '^[0-9]+$' "$T/rss"; then
 	HAVE_TIME=1
 fi
+# A sanitizer build's shadow memory is no measure of the tool's.
+if LC_ALL=C grep -aq __asan_init "$PV"; then
+	HAVE_TIME=0
+fi
 rss_under() {
 	r_max=$1 r_desc=$2 r_st=$3
 	shift 3
@@ -258,7 +266,7 @@ rss_under() {
 		kb=$(tail -n 1 "$T/rss")
 		if [ "$kb" -lt "$r_max" ]; then pass; else fail "$r_desc: peak RSS $kb KiB, limit $r_max KiB"; fi
 	else
-		skip "$r_desc: no GNU time for the peak RSS"
+		skip "$r_desc: peak RSS not measured (no GNU time, or ASan)"
 		pv "$@" >"$T/out" 2>"$T/err"
 		got=$?
 	fi

@@ -466,6 +466,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             + og("og:description", "should not be shown")
                             + "<title>Error %d</title>" % code)
                 return self.reply(code, body)
+        if path == "/go":
+            # Any Location, for probing: /go?to=URL (percent-encoded).
+            q = urllib.parse.parse_qs(u.query)
+            if "to" in q:
+                return self.reply(302, "", "text/html",
+                                  [("Location", q["to"][0])])
         if path == "/to-escape":
             # Raw control bytes and a bidi override in a Location.
             return self.reply(302, "", "text/html", [
