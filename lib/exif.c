@@ -12,11 +12,45 @@
 
 static const unsigned char exif_header[6] = { 'E', 'x', 'i', 'f', 0, 0 };
 
+/*
+ * libexif's allocations, counted: when one fails, libexif goes on with
+ * what it has, and a scan would list less than is there.  One libexif
+ * load at a time in each thread.
+ */
+static _Thread_local int exif_alloc_failed;
+
+static void *
+exif_alloc(ExifLong n)
+{
+	void *p = calloc((size_t)n, 1);
+
+	if (p == NULL)
+		exif_alloc_failed = 1;
+	return p;
+}
+
+static void *
+exif_realloc(void *p, ExifLong n)
+{
+	void *q = realloc(p, (size_t)n);
+
+	if (q == NULL && n > 0)
+		exif_alloc_failed = 1;
+	return q;
+}
+
+static void
+exif_free(void *p)
+{
+	free(p);
+}
+
 /* libexif wants its "Exif\0\0" header; the engines hand us bare TIFF. */
 static ExifData *
 exif_load(const unsigned char *tiff, size_t len)
 {
-	ExifData *d;
+	ExifData *d = NULL;
+	ExifMem *mem;
 	unsigned char *buf;
 
 	if (len < 8 || len > TACIT_EXIF_MAX)
@@ -26,7 +60,12 @@ exif_load(const unsigned char *tiff, size_t len)
 		return NULL;
 	memcpy(buf, exif_header, sizeof(exif_header));
 	memcpy(buf + sizeof(exif_header), tiff, len);
-	d = exif_data_new();
+	exif_alloc_failed = 0;
+	mem = exif_mem_new(exif_alloc, exif_realloc, exif_free);
+	if (mem != NULL) {
+		d = exif_data_new_mem(mem);
+		exif_mem_unref(mem);
+	}
 	if (d != NULL) {
 		/*
 		 * Report what is there, as it is: libexif must neither drop
@@ -37,6 +76,10 @@ exif_load(const unsigned char *tiff, size_t len)
 		    EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
 		exif_data_load_data(d, buf,
 		    (unsigned int)(len + sizeof(exif_header)));
+		if (exif_alloc_failed) {
+			exif_data_unref(d);
+			d = NULL;
+		}
 	}
 	free(buf);
 	return d;
@@ -88,6 +131,7 @@ tacit_exif_scan(const unsigned char *tiff, size_t len, struct tacit_items *out,
 			tacit_err_set(e, "truncated EXIF block");
 			return TACIT_EFORMAT;
 		}
+		tacit_err_set(e, "out of memory");
 		return TACIT_ENOMEM;
 	}
 	for (int i = 0; i < EXIF_IFD_COUNT && rc == TACIT_OK; i++) {

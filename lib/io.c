@@ -291,8 +291,10 @@ tacit_replace_open(struct tacit_replace **rp, const char *dest,
 
 	*rp = NULL;
 	r = calloc(1, sizeof(*r));
-	if (r == NULL)
+	if (r == NULL) {
+		tacit_err_set(e, "out of memory");
 		return TACIT_ENOMEM;
+	}
 	r->fd = -1;
 	if (expect != NULL) {
 		r->check = 1;
@@ -332,6 +334,7 @@ tacit_replace_open(struct tacit_replace **rp, const char *dest,
 	*rp = r;
 	return TACIT_OK;
 nomem:
+	tacit_err_set(e, "out of memory");
 	tacit_replace_abort(&r);
 	return TACIT_ENOMEM;
 }

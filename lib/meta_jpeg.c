@@ -569,7 +569,10 @@ jpeg_scan(const struct tacit_src *src, struct tacit_items *out,
 	return TACIT_OK;
 }
 
-/* The orientation of the first EXIF segment before the first scan. */
+/*
+ * The orientation of the first EXIF segment before the first scan, or -1
+ * when its segment cannot be read into memory.
+ */
 static int
 find_orientation(const struct tacit_src *src, struct tacit_err *e)
 {
@@ -585,7 +588,12 @@ find_orientation(const struct tacit_src *src, struct tacit_err *e)
 		if (s.marker != M_APP1 || !ID(&s, ID_EXIF))
 			continue;
 		p = read_payload(src, &s);
-		if (p != NULL && s.plen > 6)
+		if (p == NULL) {
+			/* Not knowing it would drop it: the picture turns. */
+			tacit_err_set(e, "out of memory");
+			return -1;
+		}
+		if (s.plen > 6)
 			o = tacit_exif_orientation(p + 6, s.plen - 6);
 		free(p);
 		break;
@@ -623,6 +631,8 @@ jpeg_clean(const struct tacit_src *src, struct tacit_sink *out,
 
 	if (opts->keep_orientation) {
 		orientation = find_orientation(src, e);
+		if (orientation < 0)
+			return TACIT_ENOMEM;
 		if (orientation == 1)
 			orientation = 0; /* the default: say nothing */
 	}

@@ -6,10 +6,10 @@
 #include "tacit/filetype.h"
 #include "tacit/sanitise.h"
 
-int
-tacit_sanitise_scan(const struct tacit_src *src,
-    const struct tacit_rules *rules, const struct tacit_engine **engine,
-    struct tacit_items *items, struct tacit_err *e)
+static int
+scan(const struct tacit_src *src, const struct tacit_rules *rules,
+    const struct tacit_engine **engine, struct tacit_items *items,
+    struct tacit_err *e)
 {
 	struct tacit_err sub = { "" };
 	int rc;
@@ -72,10 +72,10 @@ removable(const struct tacit_items *it, int strip_all)
 	return it->dropped > 0 ? it->n : SIZE_MAX;
 }
 
-int
-tacit_sanitise_clean(const struct tacit_src *src,
-    const struct tacit_rules *rules, int strip_all, struct tacit_sink *out,
-    int verify_fd, int *changed, struct tacit_err *e)
+static int
+clean(const struct tacit_src *src, const struct tacit_rules *rules,
+    int strip_all, struct tacit_sink *out, int verify_fd, int *changed,
+    struct tacit_err *e)
 {
 	const struct tacit_engine *engine, *again;
 	struct tacit_clean_opts opts;
@@ -116,7 +116,9 @@ tacit_sanitise_clean(const struct tacit_src *src,
 			    sub.msg[0] ? sub.msg : "cannot parse");
 		else
 			tacit_err_set(e, "cannot clean %s: %s", engine->name,
-			    sub.msg[0] ? sub.msg : "unsupported");
+			    sub.msg[0]		     ? sub.msg
+				: rc == TACIT_ENOMEM ? "out of memory"
+						     : "unsupported");
 		goto out;
 	}
 	/* Verify before anything replaces the original. */
@@ -128,7 +130,7 @@ tacit_sanitise_clean(const struct tacit_src *src,
 		goto out;
 	}
 	tacit_items_init(&items, 0);
-	rc = tacit_sanitise_scan(&check, rules, &again, &items, &sub);
+	rc = scan(&check, rules, &again, &items, &sub);
 	if (rc != TACIT_OK || again != engine) {
 		tacit_err_set(e,
 		    "verification failed: the output does not "
@@ -154,4 +156,44 @@ tacit_sanitise_clean(const struct tacit_src *src,
 out:
 	tacit_items_free(&items);
 	return rc;
+}
+
+/*
+ * A failure always comes with a reason: a message left empty by a path
+ * deep inside (an allocation failing in libexif, say) gets one from the
+ * error code.
+ */
+static int
+with_reason(int rc, struct tacit_err *e)
+{
+	if (rc != TACIT_OK && e != NULL && e->msg[0] == '\0')
+		tacit_err_set(e, "%s",
+		    rc == TACIT_ENOMEM		   ? "out of memory"
+			: rc == TACIT_EIO	   ? "read or write error"
+			: rc == TACIT_EVERIFY	   ? "verification failed"
+			: rc == TACIT_EUNSUPPORTED ? "unsupported file"
+						   : "malformed file");
+	return rc;
+}
+
+int
+tacit_sanitise_scan(const struct tacit_src *src,
+    const struct tacit_rules *rules, const struct tacit_engine **engine,
+    struct tacit_items *items, struct tacit_err *e)
+{
+	if (e != NULL)
+		e->msg[0] = '\0';
+	return with_reason(scan(src, rules, engine, items, e), e);
+}
+
+int
+tacit_sanitise_clean(const struct tacit_src *src,
+    const struct tacit_rules *rules, int strip_all, struct tacit_sink *out,
+    int verify_fd, int *changed, struct tacit_err *e)
+{
+	if (e != NULL)
+		e->msg[0] = '\0';
+	return with_reason(clean(src, rules, strip_all, out, verify_fd, changed,
+			       e),
+	    e);
 }

@@ -1021,8 +1021,12 @@ out:
 int
 tacit_url_rules_default(struct tacit_url_rules **r, struct tacit_err *e)
 {
-	int rc =
-	    rules_load_mem(r, tacit_tracking_yaml, tacit_tracking_yaml_len, e);
+	int rc;
+
+	e->msg[0] = '\0';
+	rc = rules_load_mem(r, tacit_tracking_yaml, tacit_tracking_yaml_len, e);
+	if (rc == TACIT_ENOMEM && e->msg[0] == '\0')
+		tacit_err_set(e, "out of memory");
 
 	if (rc == TACIT_EFORMAT) { /* a build bug: say where */
 		char msg[sizeof(e->msg)];
@@ -1070,7 +1074,10 @@ tacit_url_rules_load(struct tacit_url_rules **r, const char *path,
 		free(buf);
 		return TACIT_EIO;
 	}
+	e->msg[0] = '\0';
 	rc = rules_load_mem(r, buf, (size_t)n, e);
+	if (rc == TACIT_ENOMEM && e->msg[0] == '\0')
+		tacit_err_set(e, "out of memory");
 	free(buf);
 	return rc;
 }
