@@ -94,6 +94,51 @@ tacit_src_read(const struct tacit_src *s, uint64_t off, void *buf, size_t len)
 }
 
 int
+tacit_read_small_file(const char *path, size_t max, char **buf, size_t *len,
+    struct tacit_err *e)
+{
+	struct stat st;
+	ssize_t n;
+	char *b;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* FIFO: no hang */
+	if (fd == -1) {
+		tacit_err_set(e, "cannot open '%s': %s", path, strerror(errno));
+		return TACIT_EIO;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		tacit_err_set(e, "cannot read '%s': not a regular file", path);
+		close(fd);
+		return TACIT_EIO;
+	}
+	if ((uint64_t)st.st_size > max) {
+		tacit_err_set(e, "rules file '%s' is larger than %zu bytes",
+		    path, max);
+		close(fd);
+		return TACIT_EFORMAT;
+	}
+	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
+		tacit_err_set(e, "out of memory");
+		close(fd);
+		return TACIT_ENOMEM;
+	}
+	n = pread(fd, b, (size_t)st.st_size, 0);
+	close(fd);
+	if (n != st.st_size) {
+		tacit_err_set(e, "cannot read '%s'", path);
+		free(b);
+		return TACIT_EIO;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = (size_t)n;
+	return TACIT_OK;
+}
+
+int
 tacit_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -332,41 +332,15 @@ int
 tacit_rules_load_file(struct tacit_rules **r, const char *path,
     struct tacit_err *e)
 {
-	struct stat st;
 	char *buf;
-	ssize_t n;
-	int fd, rc;
+	size_t n;
+	int rc;
 
 	*r = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* FIFO: no hang */
-	if (fd == -1) {
-		tacit_err_set(e, "cannot open '%s': %s", path, strerror(errno));
-		return TACIT_EIO;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		tacit_err_set(e, "cannot read '%s': not a regular file", path);
-		close(fd);
-		return TACIT_EIO;
-	}
-	if (st.st_size > (off_t)TACIT_RULES_MAX_BYTES) {
-		tacit_err_set(e, "rules file '%s' is larger than %u bytes",
-		    path, TACIT_RULES_MAX_BYTES);
-		close(fd);
-		return TACIT_EFORMAT;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		close(fd);
-		return TACIT_ENOMEM;
-	}
-	n = pread(fd, buf, (size_t)st.st_size, 0);
-	close(fd);
-	if (n != st.st_size) {
-		tacit_err_set(e, "cannot read '%s'", path);
-		free(buf);
-		return TACIT_EIO;
-	}
-	rc = tacit_rules_load_mem(r, buf, (size_t)n, e);
+	rc = tacit_read_small_file(path, TACIT_RULES_MAX_BYTES, &buf, &n, e);
+	if (rc != TACIT_OK)
+		return rc;
+	rc = tacit_rules_load_mem(r, buf, n, e);
 	free(buf);
 	return rc;
 }

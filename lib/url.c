@@ -1041,41 +1041,16 @@ int
 tacit_url_rules_load(struct tacit_url_rules **r, const char *path,
     struct tacit_err *e)
 {
-	struct stat st;
 	char *buf;
-	ssize_t n;
-	int fd, rc;
+	size_t n;
+	int rc;
 
 	*r = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* FIFO: no hang */
-	if (fd == -1) {
-		tacit_err_set(e, "cannot open '%s': %s", path, strerror(errno));
-		return TACIT_EIO;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		tacit_err_set(e, "cannot read '%s': not a regular file", path);
-		close(fd);
-		return TACIT_EIO;
-	}
-	if (st.st_size > (off_t)RULES_MAX_BYTES) {
-		tacit_err_set(e, "rules file '%s' is larger than %u bytes",
-		    path, RULES_MAX_BYTES);
-		close(fd);
-		return TACIT_EFORMAT;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return TACIT_ENOMEM;
-	}
-	n = pread(fd, buf, (size_t)st.st_size, 0);
-	close(fd);
-	if (n != st.st_size) {
-		tacit_err_set(e, "cannot read '%s'", path);
-		free(buf);
-		return TACIT_EIO;
-	}
+	rc = tacit_read_small_file(path, RULES_MAX_BYTES, &buf, &n, e);
+	if (rc != TACIT_OK)
+		return rc;
 	e->msg[0] = '\0';
-	rc = rules_load_mem(r, buf, (size_t)n, e);
+	rc = rules_load_mem(r, buf, n, e);
 	if (rc == TACIT_ENOMEM && e->msg[0] == '\0')
 		tacit_err_set(e, "out of memory");
 	free(buf);

@@ -112,6 +112,14 @@ TACIT_WUR int tacit_sink_flush(struct tacit_sink *k);
 /* Free buffers (memory output included); safe on a zeroed sink, twice. */
 void tacit_sink_free(struct tacit_sink *k);
 
+/*
+ * Read a small regular file (a rules file) whole into a malloc'd,
+ * NUL-terminated buffer: at most max bytes (TACIT_EFORMAT beyond), never
+ * a FIFO or a device (no hang), every failure with a message.
+ */
+TACIT_WUR int tacit_read_small_file(const char *path, size_t max, char **buf,
+    size_t *len, struct tacit_err *e);
+
 /* Write all of buf to fd, looping on short writes and EINTR. */
 TACIT_WUR int tacit_write_all(int fd, const void *buf, size_t len);
 
