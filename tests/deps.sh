@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what building and testing tacit needs (Debian 12), when missing.
 PKGS="build-essential clang clang-format pkg-config libsodium-dev libexif-dev libmagic-dev
-libcurl4-openssl-dev libyaml-dev libcmocka-dev zlib1g-dev age faketime python3 openssl curl valgrind gdb scdoc libimage-exiftool-perl
+libcurl4-openssl-dev libyaml-dev libcmocka-dev zlib1g-dev age faketime python3 openssl curl valgrind gdb git scdoc libimage-exiftool-perl
 imagemagick webp gifsicle strace libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do

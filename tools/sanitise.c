@@ -34,7 +34,7 @@
 static const char usage_text[] =
     "usage: tacit sanitise [-crv] [--check] [--json] [--show-values]\n"
     "                      [--fail-on SEVERITY] [--strip-all] [--rules FILE]\n"
-    "                      [-o OUT] [FILE...]\n";
+    "                      [-o OUT] [--git | FILE...]\n";
 
 static const char help_text[] =
     "Remove metadata from JPEG, PNG, WebP and GIF files without touching the\n"
@@ -49,6 +49,9 @@ static const char help_text[] =
     "      --strip-all         also remove Orientation and ICC profiles\n"
     "      --rules FILE        use FILE instead of the built-in rules\n"
     "  -o, --output OUT        write the cleaned file to OUT (one input)\n"
+    "      --git               the files git tracks under the current\n"
+    "                          directory (git ls-files); links never\n"
+    "                          followed, unsupported files skipped\n"
     "  -r, --recursive         descend into directories, never following\n"
     "                          symbolic links; skip unsupported files\n"
     "  -v, --verbose           say what happened to each file\n"
@@ -573,6 +576,42 @@ do_arg(struct ctx *c, const char *path)
 	do_file(c, path, 0);
 }
 
+/*
+ * --git: every file git tracks under the current directory, as -r finds
+ * files: links never followed, unsupported types skipped quietly, a
+ * tracked file missing from the work tree ignored.
+ */
+static void
+do_git(struct ctx *c)
+{
+	FILE *f = popen("git ls-files -z", "r");
+	char *path = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, PROG ": cannot run git: %s\n", strerror(errno));
+		c->status = 2;
+		return;
+	}
+	while (!stop_signal && (n = getdelim(&path, &cap, '\0', f)) > 0) {
+		struct stat st;
+
+		if (path[n - 1] != '\0')
+			continue; /* cut short: git failed */
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			do_file(c, path, 1);
+	}
+	free(path);
+	rc = pclose(f);
+	if (rc != 0) {
+		fprintf(stderr,
+		    PROG ": 'git ls-files' failed (not in a git work tree?)\n");
+		c->status = 2;
+	}
+}
+
 static void
 usage(void)
 {
@@ -592,13 +631,14 @@ main(int argc, char *argv[])
 		{ "rules", required_argument, NULL, 'R' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "recursive", no_argument, NULL, 'r' },
+		{ "git", no_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct ctx c;
 	struct tacit_err e = { "" };
 	const char *rules_file = NULL;
-	int opt, json = 0, verbose = 0, fail_on = TACIT_SEV_MEDIUM, rc;
+	int opt, json = 0, verbose = 0, fail_on = TACIT_SEV_MEDIUM, rc, git = 0;
 	int data_out;
 	struct sigaction sa;
 
@@ -651,6 +691,9 @@ main(int argc, char *argv[])
 		case 'r':
 			c.recursive = 1;
 			break;
+		case 'G':
+			git = 1;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -668,6 +711,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (git && (argc > 0 || c.output != NULL)) {
+		fprintf(stderr, PROG ": --git takes no FILE and no -o\n");
+		usage();
+	}
 	if (c.output != NULL && (c.check || argc > 1 || c.recursive)) {
 		fprintf(stderr,
 		    PROG ": -o takes exactly one input and no "
@@ -702,15 +749,17 @@ main(int argc, char *argv[])
 	}
 	/* When cleaned data goes to stdout, reports go to stderr. */
 	data_out = !c.check &&
-	    (c.output != NULL
-		    ? strcmp(c.output, "-") == 0
-		    : argc == 0 || (argc == 1 && !strcmp(argv[0], "-")));
+	    (c.output != NULL ? strcmp(c.output, "-") == 0
+			      : !git &&
+			(argc == 0 || (argc == 1 && !strcmp(argv[0], "-"))));
 	tacit_report_begin(&c.rep, data_out ? stderr : stdout,
 	    json ? TACIT_REPORT_JSON : TACIT_REPORT_TEXT, PROG);
 	c.rep.fail_on = (enum tacit_severity)fail_on;
 	c.rep.show_values = c.show_values;
 	c.rep.verbose = verbose;
-	if (argc == 0)
+	if (git)
+		do_git(&c);
+	else if (argc == 0)
 		do_arg(&c, "-");
 	for (int i = 0; i < argc && !stop_signal; i++)
 		do_arg(&c, argv[i]);
