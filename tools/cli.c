@@ -113,9 +113,8 @@ cli_fd_arg(const char *s)
 	return (int)v;
 }
 
-/* Block the signals we handle, or let them through again. */
-static void
-hold_signals(int how)
+void
+cli_hold_signals(int how)
 {
 	sigset_t set;
 
@@ -424,7 +423,7 @@ cli_out_open(struct cli_out *o, const char *path, int private)
 				mode.st_uid = geteuid();
 				mode.st_gid = getegid();
 			}
-			hold_signals(SIG_BLOCK);
+			cli_hold_signals(SIG_BLOCK);
 			rc = tacit_replace_open(&o->r, real ? real : path,
 			    private ? NULL : &mode, NULL, &e);
 			if (rc == TACIT_OK) {
@@ -432,7 +431,7 @@ cli_out_open(struct cli_out *o, const char *path, int private)
 				    tacit_replace_tmp(o->r));
 				sig_tmp_set = 1;
 			}
-			hold_signals(SIG_UNBLOCK);
+			cli_hold_signals(SIG_UNBLOCK);
 			free(real);
 			if (rc != TACIT_OK) {
 				cli_warn("cannot write '%s': %s", path, e.msg);
@@ -510,7 +509,7 @@ cli_out_commit(struct cli_out *o)
 		cli_out_abort(o);
 		return -1;
 	}
-	hold_signals(SIG_BLOCK);
+	cli_hold_signals(SIG_BLOCK);
 	ok = tacit_replace_finish(o->r, &e) == TACIT_OK;
 	if (!ok) {
 		tacit_replace_abort(&o->r);
@@ -523,23 +522,23 @@ cli_out_commit(struct cli_out *o)
 		cli_warn("%s", e.msg);
 		tacit_batch_free(&b);
 		sig_tmp_set = 0;
-		hold_signals(SIG_UNBLOCK);
+		cli_hold_signals(SIG_UNBLOCK);
 		return -1;
 	}
 	failed = tacit_batch_commit(b, commit_done, (void *)o->name);
 	tacit_batch_free(&b);
 	sig_tmp_set = 0;
-	hold_signals(SIG_UNBLOCK);
+	cli_hold_signals(SIG_UNBLOCK);
 	return failed ? -1 : 0;
 }
 
 void
 cli_out_abort(struct cli_out *o)
 {
-	hold_signals(SIG_BLOCK);
+	cli_hold_signals(SIG_BLOCK);
 	tacit_replace_abort(&o->r);
 	sig_tmp_set = 0;
-	hold_signals(SIG_UNBLOCK);
+	cli_hold_signals(SIG_UNBLOCK);
 	if (o->own_fd)
 		close(o->fd);
 	o->own_fd = 0;

@@ -24,6 +24,12 @@ int cli_version(void);
  */
 int cli_open_input(const char *path, const char **name);
 
+/*
+ * Block the signals that end the program (SIG_BLOCK), or let them
+ * through again (SIG_UNBLOCK): around a rename that must not be cut.
+ */
+void cli_hold_signals(int how);
+
 /* Print "PROG: " and the message on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

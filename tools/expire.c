@@ -519,21 +519,6 @@ do_operand(struct sweep *s, const char *path)
 	close(dfd);
 }
 
-/* The signals that end the program: held while the identity is replaced. */
-static void
-hold_signals(int how)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
-		SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXFSZ, SIGXCPU,
-		SIGTSTP };
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
-	sigprocmask(how, &set, NULL);
-}
-
 static void
 commit_done(void *arg, size_t i, int rc, const char *msg)
 {
@@ -559,7 +544,7 @@ replace_identity(const char *real, const struct stat *st, const char *text,
 	int rc;
 
 	mode.st_mode &= (mode_t)~077;
-	hold_signals(SIG_BLOCK);
+	cli_hold_signals(SIG_BLOCK);
 	rc = tacit_replace_open(&r, real, &mode, st, e);
 	if (rc == TACIT_OK &&
 	    tacit_write_all(tacit_replace_fd(r), text, len) != TACIT_OK) {
@@ -583,7 +568,7 @@ replace_identity(const char *real, const struct stat *st, const char *text,
 			rc = TACIT_EIO;
 	}
 	tacit_batch_free(&b);
-	hold_signals(SIG_UNBLOCK);
+	cli_hold_signals(SIG_UNBLOCK);
 	return rc;
 }
 
