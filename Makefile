@@ -101,7 +101,7 @@ $(BIN)/tacit: tools/tacit.c
 $(BIN)/tacit-sanitise: tools/sanitise.c $(BUILD)/libtacit.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtacit.a $(ALL_LDFLAGS) \
-		$(LIBS_SANITISE)
+		$(LIBS_SANITISE) -lpthread
 
 # The key tools need libsodium and threads, never libexif or libcurl.
 $(BUILD)/tools/cli.o: tools/cli.c tools/cli.h $(LIB_HDR)
@@ -165,7 +165,7 @@ fuzz-smoke:
 	@$(MAKE) -f tests/fuzz/Makefile smoke
 
 bench: all
-	@sh bench/sanitise && sh bench/seal && sh bench/preview
+	@sh bench/sanitise && sh bench/seal && sh bench/preview && sh bench/audit
 
 format-check:
 	@clang-format --dry-run --Werror lib/*.c lib/tacit/*.h tools/*.c \

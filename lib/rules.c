@@ -355,6 +355,12 @@ pattern_match(const char *pat, const char *s)
 }
 
 const struct tacit_rule *
+tacit_rules_fallback(const struct tacit_rules *r)
+{
+	return &r->fallback;
+}
+
+const struct tacit_rule *
 tacit_rules_match(const struct tacit_rules *r, const char *container,
     const char *field)
 {

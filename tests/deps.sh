@@ -2,7 +2,7 @@
 # Install what building and testing tacit needs (Debian 12), when missing.
 PKGS="build-essential clang clang-format pkg-config libsodium-dev libexif-dev libmagic-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev zlib1g-dev age faketime python3 openssl curl valgrind gdb git scdoc libimage-exiftool-perl
-imagemagick webp gifsicle strace libclang-rt-14-dev"
+imagemagick webp gifsicle strace libclang-rt-14-dev python3-jsonschema pre-commit"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -14,6 +14,7 @@ struct tacit_item {
 	char field[64]; /* tag, keyword or chunk name */
 	char *value; /* printable UTF-8, NULL unless values wanted */
 	const struct tacit_rule *rule; /* filled by tacit_rules_apply */
+	int known; /* in the baseline: reported, but does not fail a check */
 };
 
 #define TACIT_ITEMS_MAX 4096

@@ -47,6 +47,8 @@ TACIT_WUR int tacit_rules_from_table(struct tacit_rules **r,
 size_t tacit_rules_count(const struct tacit_rules *r);
 const struct tacit_rule *tacit_rules_get(const struct tacit_rules *r, size_t i);
 
+/* The catch-all rule, "unlisted", for what no rule names. */
+const struct tacit_rule *tacit_rules_fallback(const struct tacit_rules *r);
 /* The first rule matching container and field; the catch-all at worst. */
 const struct tacit_rule *tacit_rules_match(const struct tacit_rules *r,
     const char *container, const char *field);
