@@ -1093,7 +1093,8 @@ walk(struct ctx *c, unsigned r, char *path, size_t len, size_t rel)
 		v[n++].type = type;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_dent);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_dent);
 	for (size_t i = 0; i < n; i++) {
 		size_t nl = strlen(v[i].name);
 		size_t sep = len > 0 && path[len - 1] != '/';
@@ -1152,7 +1153,9 @@ walk_root(struct ctx *c, const char *dir)
 		exit(2);
 	}
 	walk(c, (unsigned)r, path, len, len + (path[len - 1] != '/'));
-	qsort(c->ents + first, c->nents - first, sizeof(*c->ents), cmp_entry);
+	if (c->nents > first)
+		qsort(c->ents + first, c->nents - first, sizeof(*c->ents),
+		    cmp_entry);
 }
 
 /* Whether root r has looked for a .tacitignore in dir; remember it. */
@@ -1323,7 +1326,9 @@ add_git(struct ctx *c)
 		    PROG ": 'git ls-files' failed (not in a git work tree?)\n");
 		c->status = 2;
 	}
-	qsort(c->ents + first, c->nents - first, sizeof(*c->ents), cmp_entry);
+	if (c->nents > first)
+		qsort(c->ents + first, c->nents - first, sizeof(*c->ents),
+		    cmp_entry);
 }
 
 /* The CPUs this process may run on. */
