@@ -90,8 +90,18 @@ tacit_report_root(struct tacit_report *r, unsigned n, const char *dir)
 	size_t len = 0;
 	FILE *f;
 
-	if (n >= TACIT_REPORT_ROOTS_MAX || r->roots[n] != NULL)
-		return n < TACIT_REPORT_ROOTS_MAX ? 0 : -1;
+	if (n < r->nroots && r->roots[n] != NULL)
+		return 0;
+	if (n >= r->nroots) {
+		char **v = realloc(r->roots, (n + 1) * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		for (unsigned i = r->nroots; i <= n; i++)
+			v[i] = NULL;
+		r->roots = v;
+		r->nroots = n + 1;
+	}
 	abs = realpath(dir, NULL);
 	if (abs == NULL)
 		return -1;
@@ -110,8 +120,6 @@ tacit_report_root(struct tacit_report *r, unsigned n, const char *dir)
 		return -1;
 	}
 	r->roots[n] = uri;
-	if (n >= r->nroots)
-		r->nroots = n + 1;
 	return 0;
 }
 
@@ -130,13 +138,11 @@ sarif_artifact(FILE *f, const struct tacit_report *r,
     const struct tacit_report_entry *e)
 {
 	fputs("{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"", f);
-	if (e->rel != NULL) {
+	if (e->rel != NULL && e->root < r->nroots &&
+	    r->roots[e->root] != NULL) {
 		uri_path(f, e->rel);
 		fputs("\",\"uriBaseId\":", f);
-		if (e->root < r->nroots && r->roots[e->root] != NULL)
-			root_id(f, e->root);
-		else
-			fputs("\"%SRCROOT%\"", f);
+		root_id(f, e->root);
 	} else {
 		/* Under no root: absolute, or relative to where we ran. */
 		if (e->path[0] == '/')
@@ -194,11 +200,16 @@ sarif_rule(FILE *f, const struct tacit_rule *rule)
 
 /* A stable name for a finding: FNV-1a over where and what, as hex. */
 static uint64_t
-fingerprint(const char *path, const struct tacit_item *it)
+fingerprint(unsigned root, const char *path, const struct tacit_item *it)
 {
 	const char *parts[4] = { path, it->rule->id, it->container, it->field };
 	uint64_t h = 0xcbf29ce484222325u;
 
+	/* Two roots may hold the same relative path. */
+	for (; root > 0; root >>= 8) {
+		h ^= root & 0xffu;
+		h *= 0x100000001b3u;
+	}
 	for (int i = 0; i < 4; i++) {
 		for (const unsigned char *p = (const unsigned char *)parts[i];
 		     *p; p++) {
@@ -267,7 +278,8 @@ sarif_file(struct tacit_report *r, const struct tacit_report_entry *e)
 		sarif_artifact(f, r, e);
 		fputs(",\"region\":{\"startLine\":1}}}],", f);
 		{
-			uint64_t h = fingerprint(e->rel ? e->rel : e->path, it);
+			uint64_t h = fingerprint(e->rel ? e->root : 0,
+			    e->rel ? e->rel : e->path, it);
 
 			fprintf(f,
 			    "\"partialFingerprints\":{"
@@ -491,6 +503,8 @@ tacit_report_free(struct tacit_report *r)
 {
 	for (unsigned i = 0; i < r->nroots; i++)
 		free(r->roots[i]);
+	free(r->roots);
+	r->roots = NULL;
 	r->nroots = 0;
 	if (r->notes_f != NULL)
 		fclose(r->notes_f);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run command-line test suites with every tacit program under valgrind.
-# usage: tests/valgrind.sh [SUITE...]   (default: test_cli.sh test_epoch.sh;
+# usage: tests/valgrind.sh [SUITE...]   (default: test_cli.sh test_epoch.sh test_ci.sh;
 #        a SUITE is a file name in tests/cli; test_age.sh takes 17 min)
 # Builds a copy for valgrind in build/vg (valgrind 3.19 cannot read gcc
 # 12's default DWARF 5), puts one wrapper script per program in a
@@ -23,7 +23,7 @@ if [ "${VG_BUILD:-1}" != 0 ]; then
 fi
 REAL="$TOP/build/vg/bin"
 [ -x "$REAL/tacit" ] || { echo "valgrind.sh: no $REAL/tacit" >&2; exit 2; }
-[ $# -eq 0 ] && set -- test_cli.sh test_epoch.sh
+[ $# -eq 0 ] && set -- test_cli.sh test_epoch.sh test_ci.sh
 
 VG=$(mktemp -d "${TMPDIR:-/tmp}/tacit-vg.XXXXXX") || exit 2
 trap 'rm -rf "$VG"' EXIT

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,10 +142,12 @@ struct ctx {
 	int tty;
 	long long start_ns, drawn_ns;
 	int bar_shown;
+	int out_tty; /* the report goes to the terminal too */
 };
 
 /* A signal asked us to stop: finish the file at hand, replace nothing. */
-static volatile sig_atomic_t stop_signal;
+/* Atomic: read by the worker threads too (lock-free, so signal-safe). */
+static atomic_int stop_signal;
 
 static void
 on_signal(int sig)
@@ -192,6 +195,14 @@ progress(struct ctx *c, size_t done, size_t total)
 	c->bar_shown = 1;
 }
 
+/* Memory for the list of files: nothing sensible is left to do. */
+static _Noreturn void
+out_of_memory(void)
+{
+	fprintf(stderr, PROG ": out of memory\n");
+	exit(2);
+}
+
 static void
 report(struct ctx *c, const struct entry *en, const char *name,
     const char *format, const struct tacit_items *items,
@@ -199,6 +210,9 @@ report(struct ctx *c, const struct entry *en, const char *name,
 {
 	struct tacit_report_entry r = { name, en ? en->rel : NULL,
 		en ? en->root : 0, format, items, status, error };
+
+	if (c->out_tty)
+		progress_clear(c);
 
 	tacit_report_add(&c->rep, &r);
 	if (c->base_f != NULL)
@@ -275,7 +289,7 @@ read_full(int fd, unsigned char *buf, size_t len)
 	while (done < len) {
 		ssize_t n = read(fd, buf + done, len - done);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !stop_signal)
 			continue;
 		if (n < 0)
 			return -1;
@@ -1049,7 +1063,9 @@ walk(struct ctx *c, unsigned r, char *path, size_t len, size_t rel)
 	DIR *d;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* The root, named by the user, is followed (as find -H does). */
+	fd = open(path,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC | (len < rel ? 0 : O_NOFOLLOW));
 	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
 		warn_file(c, path, "cannot read", strerror(errno));
 		if (fd != -1)
@@ -1058,11 +1074,21 @@ walk(struct ctx *c, unsigned r, char *path, size_t len, size_t rel)
 	}
 	if (c->use_ignore)
 		read_ignore(c, r, fd, path, len >= rel ? path + rel : "");
-	while ((de = readdir(d)) != NULL) {
-		const char *name = de->d_name;
-		unsigned char type = de->d_type;
+	for (;;) {
+		const char *name;
+		unsigned char type;
 		struct stat st;
 
+		errno = 0;
+		de = readdir(d);
+		if (de == NULL) {
+			if (errno != 0)
+				warn_file(c, path, "cannot read",
+				    strerror(errno));
+			break;
+		}
+		name = de->d_name;
+		type = de->d_type;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
 		/* Our own pending temporary files (".tacit-" and six). */
@@ -1083,13 +1109,13 @@ walk(struct ctx *c, unsigned r, char *path, size_t len, size_t rel)
 			struct dent *nv = realloc(v, ncap * sizeof(*nv));
 
 			if (nv == NULL)
-				break;
+				out_of_memory();
 			v = nv;
 			cap = ncap;
 		}
 		v[n].name = strdup(name);
 		if (v[n].name == NULL)
-			break;
+			out_of_memory();
 		v[n++].type = type;
 	}
 	closedir(d);
@@ -1114,8 +1140,7 @@ walk(struct ctx *c, unsigned r, char *path, size_t len, size_t rel)
 		} else if (v[i].type == DT_DIR) {
 			walk(c, r, path, len + sep + nl, rel);
 		} else if (add_entry(c, path, rel, r, 1) == -1) {
-			fprintf(stderr, PROG ": out of memory\n");
-			exit(2);
+			out_of_memory();
 		}
 		path[len] = '\0';
 		free(v[i].name);
@@ -1149,8 +1174,7 @@ walk_root(struct ctx *c, const char *dir)
 	path[len] = '\0';
 	r = add_root(c, path);
 	if (r < 0) {
-		fprintf(stderr, PROG ": out of memory\n");
-		exit(2);
+		out_of_memory();
 	}
 	walk(c, (unsigned)r, path, len, len + (path[len - 1] != '/'));
 	if (c->nents > first)
@@ -1158,28 +1182,55 @@ walk_root(struct ctx *c, const char *dir)
 		    cmp_entry);
 }
 
-/* Whether root r has looked for a .tacitignore in dir; remember it. */
+static size_t
+hash_dir(const char *dir, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)dir[i];
+		h *= 0x100000001b3u;
+	}
+	return (size_t)h;
+}
+
+/*
+ * Whether root r has looked for a .tacitignore in dir; remember it.  An
+ * open-addressing set, kept at most half full.
+ */
 static int
 seen_dir(struct root *rt, const char *dir, size_t len)
 {
-	char **v;
+	size_t i;
 
-	for (size_t i = rt->nseen; i-- > 0;)
-		if (strlen(rt->seen[i]) == len &&
-		    memcmp(rt->seen[i], dir, len) == 0)
-			return 1;
-	if (rt->nseen == rt->capseen) {
-		size_t cap = rt->capseen ? rt->capseen * 2 : 16;
+	if (rt->nseen * 2 >= rt->capseen) {
+		size_t cap = rt->capseen ? rt->capseen * 2 : 64;
+		char **v = calloc(cap, sizeof(*v));
 
-		v = realloc(rt->seen, cap * sizeof(*v));
 		if (v == NULL)
-			return 1; /* cannot remember: do not read it */
+			out_of_memory();
+		for (size_t j = 0; j < rt->capseen; j++) {
+			char *d = rt->seen[j];
+
+			if (d == NULL)
+				continue;
+			i = hash_dir(d, strlen(d)) & (cap - 1);
+			while (v[i] != NULL)
+				i = (i + 1) & (cap - 1);
+			v[i] = d;
+		}
+		free(rt->seen);
 		rt->seen = v;
 		rt->capseen = cap;
 	}
-	rt->seen[rt->nseen] = strndup(dir, len);
-	if (rt->seen[rt->nseen] == NULL)
-		return 1;
+	i = hash_dir(dir, len) & (rt->capseen - 1);
+	for (; rt->seen[i] != NULL; i = (i + 1) & (rt->capseen - 1))
+		if (strncmp(rt->seen[i], dir, len) == 0 &&
+		    rt->seen[i][len] == '\0')
+			return 1;
+	rt->seen[i] = strndup(dir, len);
+	if (rt->seen[i] == NULL)
+		out_of_memory();
 	rt->nseen++;
 	return 0;
 }
@@ -1232,8 +1283,7 @@ cwd_root(struct ctx *c)
 	if (c->cwd_root < 0)
 		c->cwd_root = add_root(c, ".");
 	if (c->cwd_root < 0) {
-		fprintf(stderr, PROG ": out of memory\n");
-		exit(2);
+		out_of_memory();
 	}
 	return c->cwd_root;
 }
@@ -1267,8 +1317,7 @@ add_named(struct ctx *c, const char *path)
 		}
 	}
 	if (add_entry(c, path, rel, r, 0) == -1) {
-		fprintf(stderr, PROG ": out of memory\n");
-		exit(2);
+		out_of_memory();
 	}
 }
 
@@ -1277,11 +1326,43 @@ add_arg(struct ctx *c, int recursive, const char *path)
 {
 	struct stat st;
 
-	if (recursive && strcmp(path, "-") != 0 && lstat(path, &st) == 0 &&
+	if (recursive && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
 	    S_ISDIR(st.st_mode))
 		walk_root(c, path);
 	else
 		add_named(c, path);
+}
+
+/*
+ * Whether a directory above path (relative) is a symbolic link, which
+ * git would never have tracked through: the work tree changed since.
+ * *ok holds the last directory found free of links, to ask once.
+ */
+static int
+link_on_the_way(const char *path, char **ok)
+{
+	const char *end = strrchr(path, '/');
+	size_t len = end ? (size_t)(end - path) : 0;
+	char dir[PATH_MAX];
+
+	if (len == 0 || len >= sizeof(dir) ||
+	    (*ok != NULL && strlen(*ok) == len && !memcmp(*ok, path, len)))
+		return 0;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	for (char *p = dir + len;; p = strrchr(dir, '/')) {
+		struct stat st;
+
+		if (p != dir + len)
+			*p = '\0';
+		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			return 1;
+		if (strchr(dir, '/') == NULL)
+			break;
+	}
+	free(*ok);
+	*ok = strndup(path, len);
+	return 0;
 }
 
 /*
@@ -1298,6 +1379,7 @@ add_git(struct ctx *c)
 	ssize_t n;
 	unsigned r;
 	int rc;
+	char *dirok = NULL;
 
 	if (f == NULL) {
 		fprintf(stderr, PROG ": cannot run git: %s\n", strerror(errno));
@@ -1310,16 +1392,17 @@ add_git(struct ctx *c)
 
 		if (path[n - 1] != '\0')
 			continue; /* cut short: git failed */
-		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    link_on_the_way(path, &dirok))
 			continue;
 		if (ignored_here(c, r, path))
 			c->ignored_files++;
 		else if (add_entry(c, path, 0, r, 1) == -1) {
-			fprintf(stderr, PROG ": out of memory\n");
-			exit(2);
+			out_of_memory();
 		}
 	}
 	free(path);
+	free(dirok);
 	rc = pclose(f);
 	if (rc != 0) {
 		fprintf(stderr,
@@ -1370,19 +1453,42 @@ load_baseline(struct ctx *c, const char *path)
 	return 0;
 }
 
-/* --write-baseline: a JSON report (never with values) beside the file. */
+static void
+baseline_error(const char *path, const char *msg)
+{
+	fprintf(stderr, PROG ": cannot write baseline '");
+	tacit_text_print(stderr, path);
+	fprintf(stderr, "': %s\n", msg);
+}
+
+/*
+ * --write-baseline: a JSON report (never with values) in a temporary
+ * file beside FILE, renamed over it at the end.  A link is replaced
+ * through (its target), anything but a regular file refused.
+ */
 static struct tacit_replace *
-open_baseline_out(struct ctx *c, const char *path)
+open_baseline_out(struct ctx *c, const char *path, char **real)
 {
 	struct tacit_err e = { "" };
 	struct tacit_replace *r;
 	struct stat st;
-	int have = stat(path, &st) == 0, fd;
+	int have, fd;
 	mode_t mask;
 
-	if (tacit_replace_open(&r, path, have ? &st : NULL, NULL, &e) !=
-	    TACIT_OK) {
-		warn_file(c, path, "cannot write baseline", e.msg);
+	*real = NULL;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (*real = realpath(path, NULL)) == NULL) {
+		baseline_error(path, strerror(errno));
+		return NULL;
+	}
+	have = stat(*real ? *real : path, &st) == 0;
+	if (have && !S_ISREG(st.st_mode)) {
+		baseline_error(path, "not a regular file");
+		return NULL;
+	}
+	if (tacit_replace_open(&r, *real ? *real : path, have ? &st : NULL,
+		have ? &st : NULL, &e) != TACIT_OK) {
+		baseline_error(path, e.msg);
 		return NULL;
 	}
 	if (!have) {
@@ -1394,9 +1500,9 @@ open_baseline_out(struct ctx *c, const char *path)
 	fd = dup(tacit_replace_fd(r));
 	c->base_f = fd == -1 ? NULL : fdopen(fd, "w");
 	if (c->base_f == NULL) {
+		baseline_error(path, strerror(errno));
 		if (fd != -1)
 			close(fd);
-		warn_file(c, path, "cannot write baseline", strerror(errno));
 		tacit_replace_abort(&r);
 		return NULL;
 	}
@@ -1429,9 +1535,7 @@ close_baseline_out(struct ctx *c, struct tacit_replace *r)
 	if (bad || c->status == 2 || stop_signal) {
 		/* An error, or a file unread: no baseline to trust. */
 		if (bad)
-			fprintf(stderr,
-			    PROG ": cannot write baseline '%s': %s\n",
-			    tacit_replace_dest(r), strerror(errno));
+			baseline_error(tacit_replace_dest(r), strerror(errno));
 		else
 			fprintf(stderr,
 			    PROG ": baseline not written: there were errors\n");
@@ -1440,12 +1544,16 @@ close_baseline_out(struct ctx *c, struct tacit_replace *r)
 		return;
 	}
 	b = tacit_batch_new();
-	if (b == NULL || tacit_replace_finish(r, &e) != TACIT_OK ||
-	    tacit_batch_add(b, r, &e) != TACIT_OK) {
+	if (b == NULL || tacit_replace_finish(r, &e) != TACIT_OK) {
 		fprintf(stderr, PROG ": cannot write baseline: %s\n",
 		    e.msg[0] ? e.msg : "out of memory");
-		if (b == NULL)
-			tacit_replace_abort(&r);
+		tacit_replace_abort(&r);
+		tacit_batch_free(&b);
+		c->status = 2;
+		return;
+	}
+	if (tacit_batch_add(b, r, &e) != TACIT_OK) { /* r is freed */
+		fprintf(stderr, PROG ": cannot write baseline: %s\n", e.msg);
 		tacit_batch_free(&b);
 		c->status = 2;
 		return;
@@ -1520,7 +1628,7 @@ free_all(struct ctx *c)
 	for (unsigned i = 0; i < c->nroots; i++) {
 		free(c->roots[i].dir);
 		tacit_ignore_free(&c->roots[i].ig);
-		for (size_t j = 0; j < c->roots[i].nseen; j++)
+		for (size_t j = 0; j < c->roots[i].capseen; j++)
 			free(c->roots[i].seen[j]);
 		free(c->roots[i].seen);
 	}
@@ -1559,6 +1667,7 @@ main(int argc, char *argv[])
 	struct ctx c;
 	struct tacit_err e = { "" };
 	struct tacit_replace *base_out = NULL;
+	char *base_real = NULL;
 	const char *rules_file = NULL, *baseline = NULL, *write_base = NULL;
 	int opt, format = TACIT_REPORT_TEXT, verbose = 0, rc, git = 0;
 	int fail_on = TACIT_SEV_MEDIUM, recursive = 0, data_out;
@@ -1697,15 +1806,23 @@ main(int argc, char *argv[])
 		    PROG ": --show-values cannot go into a SARIF report\n");
 		usage();
 	}
-	if (!c.check && argc > 1)
-		for (int i = 0; i < argc; i++)
-			if (strcmp(argv[i], "-") == 0) {
-				fprintf(stderr,
-				    PROG
-				    ": '-' (standard input) "
-				    "cannot be cleaned with other files\n");
-				usage();
-			}
+	for (int i = 0, dash = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") != 0)
+			continue;
+		if (!c.check && argc > 1) {
+			fprintf(stderr,
+			    PROG ": '-' (standard input) "
+				 "cannot be cleaned with other files\n");
+			usage();
+		}
+		if (dash++) {
+			fprintf(stderr,
+			    PROG ": '-' (standard input) named twice\n");
+			usage();
+		}
+		/* Read on this thread, where a signal can stop it. */
+		c.jobs = 1;
+	}
 	rc = rules_file ? tacit_rules_load_file(&c.rules, rules_file, &e)
 			: tacit_rules_default(&c.rules, &e);
 	if (rc != TACIT_OK) {
@@ -1725,6 +1842,12 @@ main(int argc, char *argv[])
 	}
 	if (c.jobs == 0)
 		c.jobs = cpus();
+	if (write_base != NULL &&
+	    (base_out = open_baseline_out(&c, write_base, &base_real)) ==
+		NULL) {
+		free_all(&c);
+		return 2;
+	}
 	/* When cleaned data goes to stdout, reports go to stderr. */
 	data_out = !c.check &&
 	    (c.output != NULL ? strcmp(c.output, "-") == 0
@@ -1739,12 +1862,8 @@ main(int argc, char *argv[])
 	c.rep.baseline = c.baseline != NULL;
 	/* Never a bar in a pipe or a CI log, nor under the cleaned data. */
 	c.tty = !c.quiet && !data_out && isatty(STDERR_FILENO);
+	c.out_tty = c.tty && isatty(fileno(c.rep.out));
 	c.start_ns = t0;
-	if (write_base != NULL &&
-	    (base_out = open_baseline_out(&c, write_base)) == NULL) {
-		free_all(&c);
-		return 2;
-	}
 	if (git)
 		add_git(&c);
 	else if (argc == 0)
@@ -1765,11 +1884,14 @@ main(int argc, char *argv[])
 		if (base_out != NULL)
 			tacit_replace_abort(&base_out);
 		progress_clear(&c);
-		fprintf(stderr,
-		    PROG ": interrupted; %zu pending file%s left "
-			 "as %s\n",
-		    c.npending, c.npending == 1 ? "" : "s",
-		    c.npending == 1 ? "it was" : "they were");
+		if (c.check)
+			fprintf(stderr, PROG ": interrupted\n");
+		else
+			fprintf(stderr,
+			    PROG ": interrupted; %zu pending file%s left "
+				 "as %s\n",
+			    c.npending, c.npending == 1 ? "" : "s",
+			    c.npending == 1 ? "it was" : "they were");
 		signal(stop_signal, SIG_DFL);
 		raise(stop_signal);
 		return 2;
@@ -1789,6 +1911,7 @@ main(int argc, char *argv[])
 	    write_base == NULL)
 		c.status = 1;
 	free_all(&c);
+	free(base_real);
 	if (fclose(stdout) != 0) {
 		fprintf(stderr, PROG ": cannot write output: %s\n",
 		    strerror(errno));

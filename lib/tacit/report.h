@@ -41,8 +41,6 @@ struct tacit_report_entry {
 	const char *error;
 };
 
-#define TACIT_REPORT_ROOTS_MAX 64
-
 struct tacit_report {
 	FILE *out;
 	enum tacit_report_format format;
@@ -56,7 +54,7 @@ struct tacit_report {
 	size_t by_severity[4];
 	int max_severity; /* -1 when nothing was found */
 	/* SARIF: the roots' absolute file: URIs, ending in '/'. */
-	char *roots[TACIT_REPORT_ROOTS_MAX];
+	char **roots;
 	unsigned nroots;
 	size_t results; /* SARIF results written */
 	/* SARIF: notifications of errors, kept for the end. */

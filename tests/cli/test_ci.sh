@@ -208,6 +208,24 @@ expect 2 "no baseline written after an error" "$SAN" --check "$T/cut.jpg" a/phot
 same "$T/base.json" "$T/base.keep" "... the old one left as it was"
 no_temp "$T"
 
+mkfifo "$T/fifo.json"
+expect 2 "--write-baseline to a FIFO is refused" "$SAN" --check -r . --write-baseline "$T/fifo.json"
+match "... with the reason" 'not a regular file' "$T/err"
+test -p "$T/fifo.json" && pass || fail "... and the FIFO is still there"
+cp "$T/base.keep" "$T/real.json" && ln -s real.json "$T/link.json"
+expect 0 "--write-baseline through a link" "$SAN" --check -q -r . --write-baseline "$T/link.json"
+test -L "$T/link.json" && pass || fail "... the link stays"
+nomatch "... its target rewritten" 'cut\.jpg' "$T/real.json"
+expect 2 "--write-baseline in a missing directory" "$SAN" --check --json -r . --write-baseline "$T/no/such.json"
+if [ -s "$T/out" ]; then fail "... no half report on stdout"; else pass; fi
+expect 2 "'-' twice" "$SAN" --check - -
+
+CASE="roots"
+ln -s "$R" "$T/tree-link"
+expect 1 "a root named through a link is followed" "$SAN" --check -q -r "$T/tree-link"
+match "... and walked" 'tree-link/a/photo\.jpg: ' "$T/out"
+expect 1 "... with a slash too" "$SAN" --check -q -r "$T/tree-link/"
+
 CASE="progress"
 if command -v script >/dev/null 2>&1 && [ "$have_faketime" = 1 ] && [ -n "$FT_LIB" ]; then
 	# A pseudo-terminal, and a clock 1000 times faster: the run "lasts".

@@ -38,6 +38,13 @@ expect 0 "--git cleans the tracked photos in place" "$SAN" --git
 expect 0 "... and then they are clean" "$SAN" --check --git
 same untracked.jpg "$PHOTO" "the untracked photo untouched"
 same "$T/outside.jpg" "$PHOTO" "the link's target untouched"
+# A tracked directory replaced by a link since: never followed.
+mkdir -p "$T/elsewhere/sub" && cp "$PHOTO" "$T/elsewhere/sub/deep.jpg"
+mv sub sub.real && ln -s "$T/elsewhere/sub" sub
+cp "$T/elsewhere/sub/deep.jpg" "$T/before-link.jpg"
+expect 0 "--git does not follow a link on the way" "$SAN" --git
+same "$T/elsewhere/sub/deep.jpg" "$T/before-link.jpg" "... the file beyond it untouched"
+rm sub && mv sub.real sub
 cd "$T" || exit 2
 expect 2 "outside a git work tree" "$SAN" --check --git
 match "the reason" "not in a git work tree" "$T/err"
