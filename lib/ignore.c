@@ -598,7 +598,7 @@ tok_match(const struct pattern *p, const char *str, size_t n)
  * Some prefixes of a path, looked at together: each pattern then runs
  * once over the path for all of them, not once per directory level.
  */
-#define IGN_WINDOW 64
+#define IGN_WINDOW 256
 
 struct prefixes {
 	size_t end[IGN_WINDOW]; /* path[0..end) is a directory or the path */
