@@ -1104,6 +1104,9 @@ walk(struct ctx *c, unsigned r, char *path, size_t len, size_t rel)
 		/* Links are never followed; devices and FIFOs not ours. */
 		if (type != DT_DIR && type != DT_REG)
 			continue;
+		/* A repository's own store: compressed, never user files. */
+		if (type == DT_DIR && strcmp(name, ".git") == 0)
+			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct dent *nv = realloc(v, ncap * sizeof(*nv));
