@@ -894,6 +894,9 @@ check_all(struct ctx *c)
 	}
 	if (started == 0) {
 		/* No thread at all: do it here. */
+		pthread_cond_destroy(&p.space);
+		pthread_cond_destroy(&p.ready);
+		pthread_mutex_destroy(&p.mu);
 		free(p.slot);
 		c->jobs = 1;
 		check_all(c);
