@@ -90,7 +90,8 @@ static const char help_text[] =
 /* A file to clean or check, as named or as found under a root. */
 struct entry {
 	char *path; /* as the user sees it; "-" is standard input */
-	const char *rel; /* within path: relative to its root, or NULL */
+	const char *rel; /* relative to its root (in path or own), or NULL */
+	char *own; /* rel, when path does not hold it (--git below the top) */
 	unsigned root;
 	int walked; /* found by -r or --git, not named */
 };
@@ -954,6 +955,7 @@ add_entry(struct ctx *c, const char *path, size_t rel, unsigned root,
 	if (en->path == NULL)
 		return -1;
 	en->rel = rel == SIZE_MAX ? NULL : en->path + rel;
+	en->own = NULL;
 	en->root = root;
 	en->walked = walked;
 	c->nents++;
@@ -1256,20 +1258,22 @@ ignored_here(struct ctx *c, unsigned r, const char *rel)
 		return 0;
 	for (;;) {
 		if (!seen_dir(rt, rel, len)) {
-			char dir[PATH_MAX];
+			char dir[PATH_MAX], reldir[PATH_MAX];
+			int here = strcmp(rt->dir, ".") == 0, fd = -1, n;
 
-			snprintf(dir, sizeof(dir), "%.*s", (int)len, rel);
-			if (len == 0)
-				read_ignore(c, r, AT_FDCWD, "", "");
-			else {
-				int fd = open(dir,
-				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					O_CLOEXEC);
-
-				if (fd != -1) {
-					read_ignore(c, r, fd, dir, dir);
-					close(fd);
-				}
+			snprintf(reldir, sizeof(reldir), "%.*s", (int)len, rel);
+			n = here ? snprintf(dir, sizeof(dir), "%s", reldir)
+				 : snprintf(dir, sizeof(dir), "%s%s%s", rt->dir,
+				       len ? "/" : "", reldir);
+			/* The root was given: below it, no link is followed. */
+			if (n >= 0 && (size_t)n < sizeof(dir))
+				fd = open(dir[0] ? dir : ".",
+				    O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+					(len ? O_NOFOLLOW : 0));
+			if (fd != -1) {
+				read_ignore(c, r, fd, here ? reldir : dir,
+				    reldir);
+				close(fd);
 			}
 		}
 		{
@@ -1372,6 +1376,47 @@ link_on_the_way(const char *path, char **ok)
 }
 
 /*
+ * The root of --git: the top of the work tree, so that .tacitignore
+ * files from there down are read and SARIF paths are the repository's.
+ * *prefix is where the current directory is below it ("a/b/", or "");
+ * the root is named relatively ("../..") so that no path is printed
+ * or parsed.
+ */
+static unsigned
+git_root(struct ctx *c, char **prefix)
+{
+	FILE *f = popen("git rev-parse --show-prefix 2>/dev/null", "r");
+	char *line = NULL, dir[PATH_MAX];
+	size_t cap = 0, len = 0, depth = 0;
+	ssize_t n;
+	int r;
+
+	n = f ? getdelim(&line, &cap, '\0', f) : -1;
+	if (f != NULL)
+		pclose(f);
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (n <= 0 || line[n - 1] != '/') {
+		/* At the top, or git will say what is wrong. */
+		free(line);
+		*prefix = strdup("");
+		if (*prefix == NULL)
+			out_of_memory();
+		return (unsigned)cwd_root(c);
+	}
+	for (ssize_t i = 0; i < n; i++)
+		depth += line[i] == '/';
+	for (size_t i = 0; i < depth && len + 3 < sizeof(dir); i++)
+		len += (size_t)snprintf(dir + len, sizeof(dir) - len, "%s..",
+		    i ? "/" : "");
+	r = add_root(c, dir);
+	if (r < 0)
+		out_of_memory();
+	*prefix = line;
+	return (unsigned)r;
+}
+
+/*
  * --git: every file git tracks under the current directory, as -r finds
  * files: links never followed, unsupported types skipped quietly, a
  * tracked file missing from the work tree ignored.
@@ -1385,14 +1430,16 @@ add_git(struct ctx *c)
 	ssize_t n;
 	unsigned r;
 	int rc;
-	char *dirok = NULL;
+	char *dirok = NULL, *prefix;
+	size_t plen;
 
 	if (f == NULL) {
 		fprintf(stderr, PROG ": cannot run git: %s\n", strerror(errno));
 		c->status = 2;
 		return;
 	}
-	r = (unsigned)cwd_root(c);
+	r = git_root(c, &prefix);
+	plen = strlen(prefix);
 	while (!stop_signal && (n = getdelim(&path, &cap, '\0', f)) > 0) {
 		struct stat st;
 
@@ -1401,14 +1448,32 @@ add_git(struct ctx *c)
 		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 		    link_on_the_way(path, &dirok))
 			continue;
-		if (ignored_here(c, r, path))
+		if (plen > 0) {
+			/* Relative to the top of the work tree. */
+			char *rel = malloc(plen + (size_t)n);
+
+			if (rel == NULL)
+				out_of_memory();
+			memcpy(rel, prefix, plen);
+			memcpy(rel + plen, path, (size_t)n);
+			if (ignored_here(c, r, rel)) {
+				c->ignored_files++;
+				free(rel);
+				continue;
+			}
+			if (add_entry(c, path, 0, r, 1) == -1)
+				out_of_memory();
+			c->ents[c->nents - 1].own = rel;
+			c->ents[c->nents - 1].rel = rel;
+		} else if (ignored_here(c, r, path)) {
 			c->ignored_files++;
-		else if (add_entry(c, path, 0, r, 1) == -1) {
+		} else if (add_entry(c, path, 0, r, 1) == -1) {
 			out_of_memory();
 		}
 	}
 	free(path);
 	free(dirok);
+	free(prefix);
 	rc = pclose(f);
 	if (rc != 0) {
 		fprintf(stderr,
@@ -1629,7 +1694,7 @@ static void
 free_all(struct ctx *c)
 {
 	for (size_t i = 0; i < c->nents; i++)
-		free(c->ents[i].path);
+		free(c->ents[i].path), free(c->ents[i].own);
 	free(c->ents);
 	for (unsigned i = 0; i < c->nroots; i++) {
 		free(c->roots[i].dir);

@@ -31,6 +31,13 @@ nomatch "a tracked file gone from the tree is ignored" 'gone\.jpg' "$T/err"
 (cd sub && "$SAN" --check --git) >"$T/out" 2>"$T/err"
 match "from a subdirectory, its files" '^deep\.jpg: ' "$T/out"
 nomatch "and only those" '^tracked\.jpg' "$T/out"
+(cd sub && "$SAN" --check -q --format sarif --git) >"$T/out" 2>"$T/err"
+match "SARIF from a subdirectory: paths from the top" '"uri":"sub/deep\.jpg","uriBaseId":"%SRCROOT%"' "$T/out"
+printf 'sub/deep.jpg\n' >.tacitignore
+(cd sub && "$SAN" --check --git) >"$T/out" 2>"$T/err"
+nomatch "the top's .tacitignore applies from a subdirectory" 'deep\.jpg' "$T/out"
+match "... and the summary says so" ', 1 ignored' "$T/err"
+rm .tacitignore
 expect 2 "--git with a FILE" "$SAN" --check --git tracked.jpg
 expect 2 "--git with -o" "$SAN" --git -o x.jpg
 cp tracked.jpg "$T/before.jpg"
