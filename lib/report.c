@@ -246,7 +246,8 @@ sarif_file(struct tacit_report *r, const struct tacit_report_entry *e)
 			return;
 		fputs(r->notes++ ? ",\n{" : "\n{", r->notes_f);
 		fputs("\"level\":\"error\",\"message\":{\"text\":", r->notes_f);
-		json_fmt(r->notes_f, "cannot check: %s",
+		json_fmt(r->notes_f, "%s: %s",
+		    e->action ? e->action : "cannot check",
 		    e->error ? e->error : "error");
 		fputs("},\"locations\":[", r->notes_f);
 		sarif_artifact(r->notes_f, r, e);
@@ -460,7 +461,7 @@ tacit_report_file(struct tacit_report *r, const char *path, const char *format,
     const char *error)
 {
 	struct tacit_report_entry e = { path, path, 0, format, items, status,
-		error };
+		error, NULL };
 
 	tacit_report_add(r, &e);
 }

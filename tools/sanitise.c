@@ -205,19 +205,24 @@ out_of_memory(void)
 }
 
 static void
+report_add(struct ctx *c, const struct tacit_report_entry *r)
+{
+	if (c->out_tty)
+		progress_clear(c);
+	tacit_report_add(&c->rep, r);
+	if (c->base_f != NULL)
+		tacit_report_add(&c->base_rep, r);
+}
+
+static void
 report(struct ctx *c, const struct entry *en, const char *name,
     const char *format, const struct tacit_items *items,
     enum tacit_file_status status, const char *error)
 {
 	struct tacit_report_entry r = { name, en ? en->rel : NULL,
-		en ? en->root : 0, format, items, status, error };
+		en ? en->root : 0, format, items, status, error, NULL };
 
-	if (c->out_tty)
-		progress_clear(c);
-
-	tacit_report_add(&c->rep, &r);
-	if (c->base_f != NULL)
-		tacit_report_add(&c->base_rep, &r);
+	report_add(c, &r);
 }
 
 /* Say that a file failed, on stderr and in the report. */
@@ -230,7 +235,13 @@ warn_entry(struct ctx *c, const struct entry *en, const char *path,
 	tacit_text_print(stderr, path);
 	fprintf(stderr, "': %s\n", msg);
 	c->status = 2;
-	report(c, en, path, NULL, NULL, TACIT_FILE_ERROR, msg);
+	{
+		struct tacit_report_entry r = { path, en ? en->rel : NULL,
+			en ? en->root : 0, NULL, NULL, TACIT_FILE_ERROR, msg,
+			action };
+
+		report_add(c, &r);
+	}
 }
 
 static void

@@ -39,6 +39,7 @@ struct tacit_report_entry {
 	const struct tacit_items *items; /* NULL unless scanned */
 	enum tacit_file_status status;
 	const char *error;
+	const char *action; /* what failed ("cannot open"), or NULL */
 };
 
 struct tacit_report {

@@ -129,10 +129,12 @@ valid "SARIF of a tree named from outside" "$T/s.3"
 valid "SARIF with two roots" "$T/s.4"
 match "the second root has its own base" '"uriBaseId":"ROOT2"' "$T/s.4"
 head -c 600 "$PHOTO" >"$T/cut.jpg"
-"$SAN" --check -q --format sarif "$T/cut.jpg" a/photo.jpg >"$T/s.5" 2>/dev/null
+"$SAN" --check -q --format sarif "$T/cut.jpg" a/photo.jpg "$T/missing.jpg" >"$T/s.5" 2>/dev/null
 valid "SARIF with an error notification" "$T/s.5"
 match "the error is a notification" '"toolExecutionNotifications":\[' "$T/s.5"
 match "... and the run did not succeed" '"executionSuccessful":false' "$T/s.5"
+match "... saying what failed" '"text":"cannot open: No such file or directory"' "$T/s.5"
+match "... and why" '"text":"cannot check: malformed JPEG' "$T/s.5"
 mkdir -p "$T/void"
 (cd "$T/void" && "$SAN" --check -q --format sarif -r .) >"$T/s.6"
 valid "SARIF of a tree with nothing to check" "$T/s.6"
