@@ -172,25 +172,15 @@ cli_open_input(const char *path, const char **name)
 }
 
 int
-cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
+cli_read_fd(int fd, const char *name, size_t max, int secret, char **buf,
+    size_t *len)
 {
-	const char *name;
-	struct stat st;
-	int fd = open_file(path, &name, &st);
-	char *p;
+	char *p = secret ? sodium_malloc(max + 1) : malloc(max + 1);
 	size_t n = 0;
 
-	if (fd < 0)
-		return -1;
-	if (secret && fd != STDIN_FILENO && S_ISREG(st.st_mode) &&
-	    (st.st_mode & 0077) != 0)
-		cli_warn("warning: identity file '%s' is readable by other "
-			 "users (mode %03o); chmod 600 it",
-		    path, (unsigned)(st.st_mode & 0777));
-	p = secret ? sodium_malloc(max + 1) : malloc(max + 1);
 	if (p == NULL) {
 		cli_warn("cannot read '%s': out of memory", name);
-		goto fail;
+		return -1;
 	}
 	for (;;) {
 		ssize_t got = read(fd, p + n, max + 1 - n);
@@ -200,7 +190,7 @@ cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
 		if (got < 0) {
 			cli_warn("cannot read '%s': %s", name, strerror(errno));
 			cli_free_file(p, max + 1, secret);
-			goto fail;
+			return -1;
 		}
 		if (got == 0)
 			break;
@@ -209,19 +199,33 @@ cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
 			cli_warn("cannot read '%s': larger than %zu bytes",
 			    name, max);
 			cli_free_file(p, max + 1, secret);
-			goto fail;
+			return -1;
 		}
 	}
 	p[n] = '\0';
-	if (fd != STDIN_FILENO)
-		close(fd);
 	*buf = p;
 	*len = n;
 	return 0;
-fail:
+}
+
+int
+cli_read_file(const char *path, size_t max, int secret, char **buf, size_t *len)
+{
+	const char *name;
+	struct stat st;
+	int fd = open_file(path, &name, &st), rc;
+
+	if (fd < 0)
+		return -1;
+	if (secret && fd != STDIN_FILENO && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 0077) != 0)
+		cli_warn("warning: identity file '%s' is readable by other "
+			 "users (mode %03o); chmod 600 it",
+		    path, (unsigned)(st.st_mode & 0777));
+	rc = cli_read_fd(fd, name, max, secret, buf, len);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return -1;
+	return rc;
 }
 
 void

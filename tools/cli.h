@@ -43,6 +43,9 @@ int cli_fd_arg(const char *s);
  */
 int cli_read_file(const char *path, size_t max, int secret, char **buf,
     size_t *len);
+/* The same from a descriptor already open (not closed); name for messages. */
+int cli_read_fd(int fd, const char *name, size_t max, int secret, char **buf,
+    size_t *len);
 void cli_free_file(char *buf, size_t len, int secret);
 
 /*

@@ -572,41 +572,6 @@ replace_identity(const char *real, const struct stat *st, const char *text,
 	return rc;
 }
 
-/* Read the identity open on fd into locked memory; -1 after warning. */
-static int
-read_identity(int fd, const char *path, char **text, size_t *len)
-{
-	char *p = sodium_malloc(ID_FILE_MAX + 1);
-	size_t n = 0;
-	ssize_t got;
-
-	if (p == NULL) {
-		cli_warn("cannot read '%s': out of memory", path);
-		return -1;
-	}
-	do {
-		got = read(fd, p + n, ID_FILE_MAX + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			cli_warn("cannot read '%s': %s", path, strerror(errno));
-			sodium_free(p);
-			return -1;
-		}
-		n += (size_t)got;
-		if (n > ID_FILE_MAX) {
-			cli_warn("cannot read '%s': larger than %u bytes", path,
-			    ID_FILE_MAX);
-			sodium_free(p);
-			return -1;
-		}
-	} while (got != 0);
-	p[n] = '\0';
-	*text = p;
-	*len = n;
-	return 0;
-}
-
 /*
  * Ratchet one epoch identity, under an exclusive lock on "ID.lock"
  * beside the file (through links: the lock belongs to the file itself),
@@ -659,7 +624,7 @@ ratchet(const char *path, int64_t now)
 		cli_warn("warning: identity file '%s' is readable by other "
 			 "users (mode %03o); chmod 600 it",
 		    path, (unsigned)(st.st_mode & 0777));
-	if (read_identity(fd, path, &text, &len) != 0)
+	if (cli_read_fd(fd, path, ID_FILE_MAX, 1, &text, &len) != 0)
 		goto out;
 	if (!tacit_epoch_is_identity(text, len)) {
 		cli_warn("cannot ratchet '%s': not an epoch identity (make one "
