@@ -22,8 +22,8 @@
 #define RECIPIENTS_FILE_MAX (16u << 20)
 
 static const char usage_text[] =
-    "usage: tacit seal [-a] [--expire WHEN [--force]] [-o OUT]\n"
-    "                  (-r RECIPIENT | -R FILE)... [FILE]\n"
+    "usage: tacit seal [-a] [--expire WHEN [--force]] [--signer KEY]...\n"
+    "                  [-o OUT] (-r RECIPIENT | -R FILE)... [FILE]\n"
     "       tacit seal -p [--passphrase-fd N] [-a] [-o OUT] [FILE]\n";
 
 static const char help_text[] =
@@ -39,6 +39,8 @@ static const char help_text[] =
     "                            (30m, 12h, 7d, 2w, or an RFC 3339 time)\n"
     "      --force               with an epoch card, allow permanent\n"
     "                            recipients too (they outlive the expiry)\n"
+    "      --signer KEY          accept only epoch cards signed by KEY\n"
+    "                            (a card's signer line); repeatable\n"
     "  -p, --passphrase          encrypt with a passphrase (asked twice on\n"
     "                            the terminal); no other recipient\n"
     "      --passphrase-fd N     read the passphrase from descriptor N\n"
@@ -55,7 +57,10 @@ struct seal {
 	struct tacit_age_recipients r; /* permanent */
 	struct tacit_age_recipients epochs; /* chosen from cards */
 	struct tacit_epoch_card cards[CARDS_MAX];
+	const char *card_names[CARDS_MAX];
 	size_t ncards;
+	uint8_t signers[CARDS_MAX][32]; /* --signer: the keys trusted */
+	size_t nsigners;
 	char *pass;
 	size_t passlen;
 	int armor;
@@ -86,7 +91,7 @@ add_recipients_file(struct seal *s, const char *path)
 			cli_warn("cannot use '%s': %s", path, e.msg);
 			return -1;
 		}
-		s->ncards++;
+		s->card_names[s->ncards++] = path;
 		return 0;
 	}
 	rc = tacit_age_recipients_parse(&s->r, text, len, &e);
@@ -97,6 +102,55 @@ add_recipients_file(struct seal *s, const char *path)
 	}
 	if (s->r.n == before) {
 		cli_warn("no recipients in '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_signer(struct seal *s, const char *key)
+{
+	size_t n = 0;
+
+	if (s->nsigners == CARDS_MAX) {
+		cli_warn("too many --signer keys");
+		return -1;
+	}
+	if (tacit_age_b64_decode(key, strlen(key), s->signers[s->nsigners],
+		sizeof(s->signers[0]), &n) != TACIT_OK ||
+	    n != sizeof(s->signers[0])) {
+		cli_warn("invalid --signer key '%.60s' (the 43 characters of "
+			 "a card's signer line)",
+		    key);
+		return -1;
+	}
+	s->nsigners++;
+	return 0;
+}
+
+/*
+ * With --signer, every card must be signed by one of those keys: the
+ * signature proves who made the card only once its key is known.
+ */
+static int
+check_signers(const struct seal *s)
+{
+	for (size_t i = 0; i < s->ncards; i++) {
+		char b64[64];
+		size_t j;
+
+		for (j = 0; j < s->nsigners; j++)
+			if (sodium_memcmp(s->cards[i].signer, s->signers[j],
+				sizeof(s->signers[j])) == 0)
+				break;
+		if (j < s->nsigners)
+			continue;
+		if (tacit_age_b64_encode(b64, sizeof(b64), s->cards[i].signer,
+			sizeof(s->cards[i].signer)) != TACIT_OK)
+			b64[0] = '\0';
+		cli_warn("epoch card '%s' is signed by %s, not by a --signer "
+			 "key",
+		    s->card_names[i], b64);
 		return -1;
 	}
 	return 0;
@@ -232,6 +286,7 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "expire", required_argument, NULL, 'E' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "signer", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 }
 	};
@@ -285,6 +340,10 @@ main(int argc, char *argv[])
 		case 'F':
 			force = 1;
 			break;
+		case 'S':
+			if (add_signer(&s, optarg) != 0)
+				goto out;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -329,6 +388,12 @@ main(int argc, char *argv[])
 		    "epoch keys; use --force to add it anyway");
 		goto out;
 	}
+	if (s.nsigners > 0 && s.ncards == 0) {
+		cli_warn("--signer needs an epoch card (-R CARD)");
+		goto out;
+	}
+	if (s.nsigners > 0 && check_signers(&s) != 0)
+		goto out;
 	if (s.ncards > 0 && pick_epochs(&s) != 0)
 		goto out;
 	if (!passphrase && s.r.n == 0 && s.epochs.n == 0) {

@@ -93,6 +93,22 @@ expect 0 "... unless --force" "$SEAL" --expire 2d --force -R card \
     -r "$R" -o forced.age msg
 expect 0 "the permanent recipient opens it" "$OPEN" -i me.key forced.age
 
+CASE="--signer"
+SIGNER=$(sed -n 's/^signer //p' card)
+expect 0 "--signer: the card's own signer" "$SEAL" --expire 2d --signer "$SIGNER" -R card -o pinned.age msg
+expect 0 "... opens" "$OPEN" -i ep.key pinned.age
+"$KEYGEN" --epochs 1d --horizon 10d -o other.key 2>/dev/null
+"$KEYGEN" -y other.key >other.card 2>/dev/null
+OTHER=$(sed -n 's/^signer //p' other.card)
+expect 2 "--signer: a card signed by another key" "$SEAL" --expire 2d --signer "$OTHER" -R card -o no.age msg
+match "... named" "epoch card 'card' is signed by $(printf '%s' "$SIGNER" | sed 's/[+/]/./g'), not by a --signer key" "$T/err"
+test -e no.age && fail "... and nothing written" || pass
+expect 0 "--signer twice, two cards" "$SEAL" --expire 2d --signer "$OTHER" --signer "$SIGNER" -R card -R other.card -o two.age msg
+expect 2 "--signer: one card of two unknown" "$SEAL" --expire 2d --signer "$SIGNER" -R card -R other.card msg
+expect 2 "--signer: not a key" "$SEAL" --expire 2d --signer nonsense -R card msg
+match "... the reason" 'invalid --signer key' "$T/err"
+expect 2 "--signer without a card" "$SEAL" --signer "$SIGNER" -r "$R" msg
+
 CASE="tampered cards"
 old=$(sed -n '3,$s/^epoch [0-9]* [0-9]* //p' card | sed -n 2p)
 sed "s/$old/$R/" card >swapped.card
