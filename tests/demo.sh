@@ -36,6 +36,18 @@ if command -v exiftool >/dev/null; then
 fi
 
 echo
+echo "In CI, a whole repository: in parallel, in path order, with ignore files."
+mkdir -p repo/photos repo/fixtures
+cp "$TOP"/tests/data/fixtures/*.jpg "$TOP"/tests/data/fixtures/*.png repo/photos/
+cp "$TOP"/tests/data/fixtures/*.gif repo/fixtures/
+printf 'fixtures/\n' >repo/.tacitignore
+say "tacit sanitise --check -r repo | cut -d: -f1 | uniq -c   # findings per file"
+"$BIN/tacit" sanitise --check -r repo | cut -d: -f1 | uniq -c
+say "tacit sanitise --check -q -r repo --format sarif > tacit.sarif   # for code scanning"
+"$BIN/tacit" sanitise --check -q -r repo --format sarif >tacit.sarif
+echo "($(grep -o '"ruleId"' tacit.sarif | wc -l) results for GitHub code scanning)"
+
+echo
 echo "Then send it end to end encrypted, to a key rather than a phone number."
 say "tacit keygen -o friend.key        # the friend's identity (mode 0600)"
 "$BIN/tacit" keygen -o friend.key || exit 2
