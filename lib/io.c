@@ -94,13 +94,45 @@ tacit_src_read(const struct tacit_src *s, uint64_t off, void *buf, size_t len)
 }
 
 int
-tacit_read_small_file(const char *path, size_t max, char **buf, size_t *len,
+tacit_read_small_fd(int fd, size_t max, char **buf, size_t *len,
     struct tacit_err *e)
 {
 	struct stat st;
 	ssize_t n;
 	char *b;
-	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		tacit_err_set(e, "not a regular file");
+		return TACIT_EIO;
+	}
+	if ((uint64_t)st.st_size > max) {
+		tacit_err_set(e, "larger than %zu bytes", max);
+		return TACIT_EFORMAT;
+	}
+	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
+		tacit_err_set(e, "out of memory");
+		return TACIT_ENOMEM;
+	}
+	n = pread(fd, b, (size_t)st.st_size, 0);
+	if (n != st.st_size) {
+		tacit_err_set(e, "%s", n < 0 ? strerror(errno) : "short read");
+		free(b);
+		return TACIT_EIO;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = (size_t)n;
+	return TACIT_OK;
+}
+
+int
+tacit_read_small_file(const char *path, size_t max, char **buf, size_t *len,
+    struct tacit_err *e)
+{
+	struct tacit_err sub = { "" };
+	int fd, rc;
 
 	*buf = NULL;
 	*len = 0;
@@ -109,33 +141,11 @@ tacit_read_small_file(const char *path, size_t max, char **buf, size_t *len,
 		tacit_err_set(e, "cannot open '%s': %s", path, strerror(errno));
 		return TACIT_EIO;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		tacit_err_set(e, "cannot read '%s': not a regular file", path);
-		close(fd);
-		return TACIT_EIO;
-	}
-	if ((uint64_t)st.st_size > max) {
-		tacit_err_set(e, "rules file '%s' is larger than %zu bytes",
-		    path, max);
-		close(fd);
-		return TACIT_EFORMAT;
-	}
-	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
-		tacit_err_set(e, "out of memory");
-		close(fd);
-		return TACIT_ENOMEM;
-	}
-	n = pread(fd, b, (size_t)st.st_size, 0);
+	rc = tacit_read_small_fd(fd, max, buf, len, &sub);
 	close(fd);
-	if (n != st.st_size) {
-		tacit_err_set(e, "cannot read '%s'", path);
-		free(b);
-		return TACIT_EIO;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = (size_t)n;
-	return TACIT_OK;
+	if (rc != TACIT_OK)
+		tacit_err_set(e, "cannot read '%s': %s", path, sub.msg);
+	return rc;
 }
 
 int

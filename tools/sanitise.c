@@ -1004,10 +1004,9 @@ read_ignore(struct ctx *c, unsigned r, int dirfd, const char *path,
 	struct root *rt = &c->roots[r];
 	struct tacit_err e = { "" };
 	char shown_path[PATH_MAX];
-	struct stat st;
 	char *text;
-	ssize_t n;
-	int fd;
+	size_t len;
+	int fd, rc;
 
 	snprintf(shown_path, sizeof(shown_path), "%s%s.tacitignore", path,
 	    path[0] && path[strlen(path) - 1] != '/' ? "/" : "");
@@ -1020,27 +1019,14 @@ read_ignore(struct ctx *c, unsigned r, int dirfd, const char *path,
 					   : strerror(errno));
 		return;
 	}
-	if (fstat(fd, &st) == -1)
-		st.st_mode = 0;
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)IGNORE_MAX) {
-		warn_file(c, shown_path, "cannot read",
-		    !S_ISREG(st.st_mode) ? "not a regular file"
-					 : "larger than 1 MiB");
-		close(fd);
-		return;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	n = text ? read_full(fd, (unsigned char *)text, (size_t)st.st_size)
-		 : -1;
+	rc = tacit_read_small_fd(fd, IGNORE_MAX, &text, &len, &e);
 	close(fd);
-	if (n < 0) {
-		warn_file(c, shown_path, "cannot read",
-		    text ? strerror(errno) : "out of memory");
-		free(text);
+	if (rc != TACIT_OK) {
+		warn_file(c, shown_path, "cannot read", e.msg);
 		return;
 	}
 	if ((rt->ig == NULL && tacit_ignore_new(&rt->ig) != TACIT_OK) ||
-	    tacit_ignore_add(rt->ig, reldir, text, (size_t)n, &e) != TACIT_OK)
+	    tacit_ignore_add(rt->ig, reldir, text, len, &e) != TACIT_OK)
 		warn_file(c, shown_path, "cannot use",
 		    e.msg[0] ? e.msg : "out of memory");
 	free(text);

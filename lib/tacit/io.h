@@ -119,6 +119,12 @@ void tacit_sink_free(struct tacit_sink *k);
  */
 TACIT_WUR int tacit_read_small_file(const char *path, size_t max, char **buf,
     size_t *len, struct tacit_err *e);
+/*
+ * The same for a file the caller has opened (and closes): the messages
+ * name no file ("not a regular file", "larger than N bytes").
+ */
+TACIT_WUR int tacit_read_small_fd(int fd, size_t max, char **buf, size_t *len,
+    struct tacit_err *e);
 
 /* Write all of buf to fd, looping on short writes and EINTR. */
 TACIT_WUR int tacit_write_all(int fd, const void *buf, size_t len);
