@@ -455,17 +455,6 @@ tacit_report_add(struct tacit_report *r, const struct tacit_report_entry *e)
 		text_file(r, e);
 }
 
-void
-tacit_report_file(struct tacit_report *r, const char *path, const char *format,
-    const struct tacit_items *items, enum tacit_file_status status,
-    const char *error)
-{
-	struct tacit_report_entry e = { path, path, 0, format, items, status,
-		error, NULL };
-
-	tacit_report_add(r, &e);
-}
-
 int
 tacit_report_end(struct tacit_report *r)
 {

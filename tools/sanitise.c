@@ -1439,6 +1439,7 @@ add_git(struct ctx *c)
 	plen = strlen(prefix);
 	while (!stop_signal && (n = getdelim(&path, &cap, '\0', f)) > 0) {
 		struct stat st;
+		char *own = NULL;
 
 		if (path[n - 1] != '\0')
 			continue; /* cut short: git failed */
@@ -1447,26 +1448,22 @@ add_git(struct ctx *c)
 			continue;
 		if (plen > 0) {
 			/* Relative to the top of the work tree. */
-			char *rel = malloc(plen + (size_t)n);
-
-			if (rel == NULL)
+			own = malloc(plen + (size_t)n);
+			if (own == NULL)
 				out_of_memory();
-			memcpy(rel, prefix, plen);
-			memcpy(rel + plen, path, (size_t)n);
-			if (ignored_here(c, r, rel)) {
-				c->ignored_files++;
-				free(rel);
-				continue;
-			}
-			if (add_entry(c, path, 0, r, 1) == -1)
-				out_of_memory();
-			c->ents[c->nents - 1].own = rel;
-			c->ents[c->nents - 1].rel = rel;
-		} else if (ignored_here(c, r, path)) {
-			c->ignored_files++;
-		} else if (add_entry(c, path, 0, r, 1) == -1) {
-			out_of_memory();
+			memcpy(own, prefix, plen);
+			memcpy(own + plen, path, (size_t)n);
 		}
+		if (ignored_here(c, r, own ? own : path)) {
+			c->ignored_files++;
+			free(own);
+			continue;
+		}
+		if (add_entry(c, path, 0, r, 1) == -1)
+			out_of_memory();
+		if (own != NULL)
+			c->ents[c->nents - 1].rel = c->ents[c->nents - 1].own =
+			    own;
 	}
 	free(path);
 	free(dirok);

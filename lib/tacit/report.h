@@ -71,12 +71,9 @@ void tacit_report_begin(struct tacit_report *r, FILE *out,
  * absolute; the first is %SRCROOT%.  Returns 0, -1 on failure.
  */
 int tacit_report_root(struct tacit_report *r, unsigned n, const char *dir);
+/* Report one file, counted in the summary. */
 void tacit_report_add(struct tacit_report *r,
     const struct tacit_report_entry *f);
-/* items may be NULL (error, skipped); format is the engine name or NULL. */
-void tacit_report_file(struct tacit_report *r, const char *path,
-    const char *format, const struct tacit_items *items,
-    enum tacit_file_status status, const char *error);
 /* Close the document; returns 0, or -1 when the stream failed. */
 int tacit_report_end(struct tacit_report *r);
 /* Free what the report holds (after tacit_report_end, or instead). */
